@@ -1,0 +1,473 @@
+"""
+The lab's page content (edited by staff in the admin, in Chinese and English through
+django-modeltranslation: see translation.py) and the applications sent through the site.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# ---------------------------------------------------------------------------
+# Page content
+# ---------------------------------------------------------------------------
+
+
+class OrderedContent(models.Model):
+    """Every list on the page has an explicit order that editors set in the admin."""
+
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class Lab(models.Model):
+    """The group itself: one row. Fields the source post does not give stay empty."""
+
+    name = models.CharField(_("group name"), max_length=200)
+    institution = models.CharField(_("institution"), max_length=200)
+    tagline = models.CharField(
+        _("tagline"), max_length=300, help_text=_("One line on what the group does.")
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    meeting_place = models.CharField(_("where the group meets"), max_length=200, blank=True)
+    online_meeting = models.CharField(_("online meetings"), max_length=200, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    requirements_rule = models.CharField(
+        _("requirements rule"),
+        max_length=300,
+        help_text=_("The rule over the criteria, e.g. that at least one must be met."),
+    )
+
+    class Meta:
+        verbose_name = _("lab")
+        verbose_name_plural = _("lab")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing")
+
+
+class Advisor(models.Model):
+    """The professor who leads the group. Contact fields stay empty unless given."""
+
+    lab = models.OneToOneField(
+        Lab, on_delete=models.CASCADE, related_name="advisor", verbose_name=_("lab")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    affiliation = models.CharField(_("affiliation"), max_length=300)
+    former_affiliations = models.CharField(_("former affiliations"), max_length=300, blank=True)
+    research_interests = models.TextField(_("research interests"), blank=True)
+    record = models.TextField(
+        _("publications and service"),
+        blank=True,
+        help_text=_("Papers, venues and service such as PC member or area chair."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    homepage = models.URLField(_("homepage"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="advisor/", blank=True)
+
+    class Meta:
+        verbose_name = _("advisor")
+        verbose_name_plural = _("advisor")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#advisor"
+
+
+class Achievement(OrderedContent):
+    """
+    An award, honour or open-source system of the advisor, each shown in its own list.
+
+    One table for both keeps the landing page to a fixed handful of queries.
+    """
+
+    class Kind(models.TextChoices):
+        HONOUR = "honour", _("Award or honour")
+        SYSTEM = "system", _("Open-source system")
+
+    advisor = models.ForeignKey(
+        Advisor, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("advisor")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HONOUR)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("For a system: its name, e.g. SGL.")
+    )
+    text = models.CharField(_("text"), max_length=300)
+    github_stars = models.CharField(
+        _("GitHub stars"), max_length=20, blank=True, help_text=_("As written, e.g. 6.7k.")
+    )
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("award, honour or system")
+        verbose_name_plural = _("awards, honours and systems")
+
+    def __str__(self):
+        return self.name or self.text
+
+
+class AdvantageGroup(OrderedContent):
+    """A group of reasons to join (research, mentoring, resources, other)."""
+
+    title = models.CharField(_("title"), max_length=100)
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("reason to join")
+        verbose_name_plural = _("reasons to join")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#why-join"
+
+
+class Advantage(OrderedContent):
+    group = models.ForeignKey(
+        AdvantageGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group")
+    )
+    title = models.CharField(
+        _("short title"), max_length=100, blank=True, help_text=_("Optional, e.g. “Compute”.")
+    )
+    text = models.TextField(_("text"))
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+
+    def __str__(self):
+        return self.title or self.text[:60]
+
+
+class ResearchDirection(OrderedContent):
+    """A research direction; a direction with a parent is one of its branches."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("research direction")
+        verbose_name_plural = _("research directions")
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.title} · {self.title}"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + f"#direction-{self.slug}"
+
+
+class PositionQuerySet(models.QuerySet):
+    def open(self):
+        today = timezone.localdate()
+        return self.filter(is_open=True).filter(
+            models.Q(deadline__isnull=True) | models.Q(deadline__gte=today)
+        )
+
+
+class Position(OrderedContent):
+    """A kind of place applicants can ask for: RA, intern, early internship."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    summary = models.TextField(_("description"), blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#positions"
+
+    @property
+    def is_accepting(self):
+        return self.is_open and (self.deadline is None or self.deadline >= timezone.localdate())
+
+
+class RequirementQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Requirement(OrderedContent):
+    """One of the lab's admission criteria. Applicants must meet at least one."""
+
+    short_title = models.CharField(_("short title"), max_length=60)
+    text = models.TextField(_("criterion"))
+    evidence_prompt = models.CharField(
+        _("evidence prompt"),
+        max_length=300,
+        help_text=_("What an applicant who claims this criterion must give as evidence."),
+    )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated, e.g. venues or competitions. Found in evidence, they are "
+            "shown to reviewers; they never refuse an applicant."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+
+    def __str__(self):
+        return self.short_title
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#requirements"
+
+    @property
+    def keyword_list(self):
+        return [k.strip() for k in self.keywords.replace("，", ",").split(",") if k.strip()]
+
+    def keywords_in(self, evidence):
+        """The keywords of this requirement that occur in the evidence (case-insensitive)."""
+        folded = evidence.casefold()
+        return [k for k in self.keyword_list if k.casefold() in folded]
+
+
+# ---------------------------------------------------------------------------
+# Applications
+# ---------------------------------------------------------------------------
+
+
+def new_status_token():
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def cv_storage():
+    return storages["cvs"]
+
+
+def cv_upload_to(instance, filename):
+    # The applicant's file name is never used: it could leak or collide.
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def under_consideration(self):
+        return self.exclude(stage__in=Application.Stage.ended())
+
+    def ended_before(self, moment):
+        return self.filter(stage__in=Application.Stage.ended(), ended_at__lt=moment)
+
+
+class Application(models.Model):
+    class Stage(models.TextChoices):
+        NEW = "new", pgettext_lazy("stage", "New")
+        SCREENING = "screening", pgettext_lazy("stage", "Screening")
+        INTERVIEW = "interview", pgettext_lazy("stage", "Interview")
+        OFFER = "offer", pgettext_lazy("stage", "Offer")
+        ACCEPTED = "accepted", pgettext_lazy("stage", "Accepted")
+        DECLINED = "declined", pgettext_lazy("stage", "Declined")
+        REJECTED = "rejected", pgettext_lazy("stage", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("stage", "Withdrawn")
+
+        @classmethod
+        def ended(cls):
+            return [cls.ACCEPTED, cls.DECLINED, cls.REJECTED, cls.WITHDRAWN]
+
+    class Degree(models.TextChoices):
+        BACHELOR = "bachelor", _("Bachelor's student")
+        MASTER = "master", _("Master's student")
+        PHD = "phd", _("PhD student")
+        GRADUATE = "graduate", _("Graduated")
+        OTHER = "other", _("Other")
+
+    class WorkMode(models.TextChoices):
+        ONSITE = "onsite", _("On site in Beijing")
+        REMOTE = "remote", _("Remote")
+        EITHER = "either", _("Either")
+
+    token = models.CharField(max_length=64, unique=True, default=new_status_token, editable=False)
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="applications", verbose_name=_("position")
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    wechat = models.CharField(_("WeChat ID"), max_length=50, blank=True)
+    school = models.CharField(_("school"), max_length=150)
+    major = models.CharField(_("major"), max_length=150)
+    degree = models.CharField(_("current degree"), max_length=20, choices=Degree.choices)
+    year_of_study = models.PositiveSmallIntegerField(
+        _("year of study"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    graduation_year = models.PositiveSmallIntegerField(
+        _("expected graduation year"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    directions = models.ManyToManyField(
+        ResearchDirection, related_name="applications", verbose_name=_("research directions")
+    )
+    start_date = models.DateField(_("earliest start date"))
+    duration_months = models.PositiveSmallIntegerField(
+        _("months available"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    work_mode = models.CharField(_("on site or remote"), max_length=10, choices=WorkMode.choices)
+    homepage = models.URLField(_("homepage"), blank=True)
+    github = models.URLField(_("GitHub"), blank=True)
+    scholar = models.URLField(_("Google Scholar"), blank=True)
+    statement = models.TextField(_("statement"))
+    cv = models.FileField(_("CV"), storage=cv_storage, upload_to=cv_upload_to, max_length=200)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    consent_at = models.DateTimeField(_("consent given at"))
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+
+    priority = models.PositiveSmallIntegerField(
+        _("criteria met"), default=0, db_index=True, help_text=_("How many criteria are claimed.")
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.NEW, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, db_index=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-priority", "-submitted_at"]
+        indexes = [models.Index(fields=["email", "position"])]
+
+    def __str__(self):
+        return f"{self.full_name} · {self.position}"
+
+    def get_status_url(self):
+        return reverse("recruiting:status", args=[self.token])
+
+    @property
+    def is_under_consideration(self):
+        return self.stage not in self.Stage.ended()
+
+
+class Claim(models.Model):
+    """An applicant's claim to meet one requirement, with the evidence they gave."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="claims", verbose_name=_("application")
+    )
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.PROTECT, related_name="claims", verbose_name=_("criterion")
+    )
+    evidence = models.TextField(_("evidence"))
+    keywords_found = models.CharField(_("keywords found"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("criterion claimed")
+        verbose_name_plural = _("criteria claimed")
+        ordering = ["requirement__order", "requirement_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement"], name="one_claim_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.requirement)
+
+
+class StageChange(models.Model):
+    """One move of an application from one stage to another: who and when."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(
+        _("from"), max_length=20, choices=Application.Stage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to"), max_length=20, choices=Application.Stage.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage history")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class Review(models.Model):
+    """A reviewer's rating of an application: one per reviewer, editable by its author."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("application"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("reviewer")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_review_per_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.rating}"

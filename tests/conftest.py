@@ -1,0 +1,41 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Every test starts with an empty page cache and rate-limit counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seeded(db):
+    """The database filled with the lab's content from the source post."""
+    call_command("seed_content", verbosity=0)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI, a skipped browser or PostgreSQL test is a failure: they must run there."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped:
+        return
+    required = []
+    if os.environ.get("REQUIRE_BROWSER") == "1" and item.get_closest_marker("browser"):
+        required.append("browser")
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and item.get_closest_marker("postgres"):
+        required.append("PostgreSQL")
+    if required:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{' and '.join(required)} test skipped where it must run: {report.longrepr}"
+        )
