@@ -12,7 +12,7 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_SETTINGS_MODULE=labsite.test_settings
 
-.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages
+.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages _messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -50,10 +50,23 @@ migrations-check: $(STAMP)
 test: lint migrations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Rebuild the Chinese catalogue: collect every string, fill untranslated ones from the
+# fragments in locale/zh_Hans/fragments/, compile. Needs Debian's gettext; the compiled
+# .mo is committed, so a fresh clone needs neither.
+MSGDIR := locale/zh_Hans/LC_MESSAGES
 messages: $(STAMP)
-	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/*'
-	$(TEST_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+	@mkdir -p var
+	flock var/.messages.lock $(MAKE) --no-print-directory _messages
+
+_messages:
+	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --keep-pot \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --verbosity 0
+	msgmerge --quiet --no-fuzzy-matching --no-wrap --sort-output \
+		$(addprefix --compendium=,$(wildcard locale/zh_Hans/fragments/*.po)) \
+		-o $(MSGDIR)/django.po $(MSGDIR)/django.po locale/django.pot
+	rm -f locale/django.pot
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*' --verbosity 0
+	@msgfmt --statistics -o /dev/null $(MSGDIR)/django.po
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
