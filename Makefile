@@ -68,5 +68,14 @@ _messages:
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*' --verbosity 0
 	@msgfmt --statistics -o /dev/null $(MSGDIR)/django.po
 
+# Lighthouse 12.2.3 (npm, into var/lighthouse/) against / and /apply/ served by gunicorn
+# with production settings; prints the four scores. Needs Node.js and Chromium.
+lighthouse: $(STAMP)
+	bash scripts/lighthouse.sh
+
+# Property-based tests of the application form with 10,000 examples per test.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

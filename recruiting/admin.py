@@ -1,1 +1,618 @@
-from django.contrib import admin  # noqa: F401
+"""
+The staff's tools: the page's content (both languages, tabbed), and the applications
+with their pipeline, reviews, CSV export, protected CVs and a dashboard.
+"""
+
+import logging
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html, urlize
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from . import dashboard, export
+from .models import (
+    Achievement,
+    Advantage,
+    AdvantageGroup,
+    Advisor,
+    Application,
+    Claim,
+    Lab,
+    Position,
+    Requirement,
+    ResearchDirection,
+    Review,
+    StageChange,
+)
+
+logger = logging.getLogger(__name__)
+
+admin.site.site_header = _("Lab recruiting admin")
+admin.site.site_title = _("Lab recruiting admin")
+
+
+# ---------------------------------------------------------------------------
+# Page content
+# ---------------------------------------------------------------------------
+
+
+class OrderedContentAdmin(TabbedTranslationAdmin):
+    """Both languages as tabs; the order of the list edited right in the list."""
+
+    ordering = ("order", "pk")
+    list_editable = ("order",)
+
+
+@admin.register(Lab)
+class LabAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "institution", "meeting_place")
+
+    def has_add_permission(self, request):
+        # The page shows one lab.
+        return super().has_add_permission(request) and not Lab.objects.exists()
+
+
+class AchievementInline(TranslationTabularInline):
+    model = Achievement
+    fields = ("order", "kind", "name", "text", "github_stars", "url")
+    extra = 0
+
+
+@admin.register(Advisor)
+class AdvisorAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "title", "affiliation")
+    inlines = [AchievementInline]
+
+
+@admin.register(Achievement)
+class AchievementAdmin(OrderedContentAdmin):
+    list_display = ("__str__", "kind", "github_stars", "order")
+    list_filter = ("kind",)
+    list_select_related = ("advisor",)
+
+    def view_on_site(self, obj):
+        return obj.advisor.get_absolute_url()
+
+
+class AdvantageInline(TranslationStackedInline):
+    model = Advantage
+    fields = ("order", "title", "text")
+    extra = 0
+
+
+@admin.register(AdvantageGroup)
+class AdvantageGroupAdmin(OrderedContentAdmin):
+    list_display = ("title", "order")
+    inlines = [AdvantageInline]
+
+
+@admin.register(Advantage)
+class AdvantageAdmin(OrderedContentAdmin):
+    list_display = ("__str__", "group", "order")
+    list_filter = ("group",)
+    list_select_related = ("group",)
+    ordering = ("group__order", "group_id", "order", "pk")
+
+    def view_on_site(self, obj):
+        return obj.group.get_absolute_url()
+
+
+class BranchInline(TranslationStackedInline):
+    model = ResearchDirection
+    fk_name = "parent"
+    fields = ("order", "title", "slug", "summary")
+    extra = 0
+    verbose_name = _("branch")
+    verbose_name_plural = _("branches")
+
+
+class TopLevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("top", _("Directions")), ("branch", _("Branches"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "branch":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+@admin.register(ResearchDirection)
+class ResearchDirectionAdmin(OrderedContentAdmin):
+    list_display = ("__str__", "slug", "order")
+    list_filter = (TopLevelFilter,)
+    list_select_related = ("parent",)
+    prepopulated_fields = {"slug": ("title_en",)}
+    inlines = [BranchInline]
+
+
+@admin.register(Position)
+class PositionAdmin(OrderedContentAdmin):
+    list_display = ("title", "slug", "is_open", "deadline", "order")
+    list_editable = ("is_open", "deadline", "order")
+    prepopulated_fields = {"slug": ("title_en",)}
+
+
+@admin.register(Requirement)
+class RequirementAdmin(OrderedContentAdmin):
+    list_display = ("short_title", "keywords", "is_active", "order")
+    list_editable = ("is_active", "order")
+
+
+# ---------------------------------------------------------------------------
+# Applications
+# ---------------------------------------------------------------------------
+
+# Everything the applicant wrote: shown to staff, never editable by them.
+APPLICANT_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "wechat",
+    "school",
+    "major",
+    "degree",
+    "year_of_study",
+    "graduation_year",
+    "position",
+    "research_directions",
+    "start_date",
+    "duration_months",
+    "work_mode",
+    "homepage_link",
+    "github_link",
+    "scholar_link",
+    "statement",
+    "cv_link",
+    "language",
+    "consent_at",
+    "privacy_notice_version",
+    "submitted_at",
+    "priority",
+)
+
+
+class CriterionFilter(admin.SimpleListFilter):
+    title = _("criterion claimed")
+    parameter_name = "criterion"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), str(r)) for r in Requirement.objects.all()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise admin.options.IncorrectLookupParameters(value)
+        claims = Claim.objects.filter(application=OuterRef("pk"), requirement_id=int(value))
+        return queryset.filter(Exists(claims))
+
+
+class DirectionFilter(admin.RelatedFieldListFilter):
+    """The research directions, branches named with their parent, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        directions = ResearchDirection.objects.select_related("parent")
+        return [(d.pk, str(d)) for d in directions]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ("requirement", "evidence_text", "keywords_found")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requirement")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("evidence"))
+    def evidence_text(self, claim):
+        # urlize escapes everything that is not a link; links get rel="nofollow".
+        html = urlize(claim.evidence, nofollow=True, autoescape=True)
+        return mark_safe(html.replace("\r\n", "\n").replace("\n", "<br>"))
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    fields = ("from_stage", "to_stage", "changed_by", "changed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("stage history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OtherReviewInline(admin.TabularInline):
+    """The other staff's reviews: read-only, for only their author may edit them."""
+
+    model = Review
+    fields = ("reviewer", "rating", "comment", "updated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("reviews by others")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).exclude(reviewer=request.user).select_related("reviewer")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+RATING_CHOICES = [("", "---------")] + [(i, str(i)) for i in range(1, 6)]
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ("rating", "comment")
+        widgets = {
+            "rating": forms.Select(choices=RATING_CHOICES),
+            "comment": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        }
+
+
+class OwnReviewFormSet(forms.BaseInlineFormSet):
+    """The current user's own review of the application: one at most."""
+
+    reviewer = None  # set by OwnReviewInline.get_formset
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        new = [form for form in kept if not form.instance.pk]
+        already = (
+            self.instance.pk
+            and new
+            and Review.objects.filter(application=self.instance, reviewer=self.reviewer).exists()
+        )
+        if len(kept) > 1 or already:
+            raise ValidationError(
+                gettext("You have already reviewed this application: change your review."),
+                code="one_review_per_reviewer",
+            )
+
+    def save_new(self, form, commit=True):
+        form.instance.reviewer = self.reviewer
+        return super().save_new(form, commit=commit)
+
+
+class OwnReviewInline(admin.TabularInline):
+    """The current user's review: added once, then changed by its author only."""
+
+    model = Review
+    form = ReviewForm
+    formset = OwnReviewFormSet
+    fields = ("rating", "comment")
+    max_num = 1
+    can_delete = False
+    verbose_name = _("your review")
+    verbose_name_plural = _("your review")
+
+    def get_queryset(self, request):
+        # Only ever the user's own review: another's cannot even be addressed here.
+        return super().get_queryset(request).filter(reviewer=request.user)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        if obj is not None and obj.reviews.filter(reviewer=request.user).exists():
+            return 0
+        return 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"reviewer": request.user})
+
+
+def stage_action(stage, label):
+    def action(modeladmin, request, queryset):
+        modeladmin.move_selected(request, queryset, stage)
+
+    action.__name__ = f"move_to_{stage}"
+    description = lazy(lambda: gettext("Move to “%(stage)s”") % {"stage": label}, str)()
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "full_name",
+        "position",
+        "school",
+        "degree",
+        "priority",
+        "stage",
+        "average_rating",
+        "submitted_at",
+        "cv_column",
+    )
+    list_select_related = ("position",)
+    ordering = ("-priority", "-submitted_at")
+    list_filter = (
+        "stage",
+        "position",
+        ("directions", DirectionFilter),
+        CriterionFilter,
+        "degree",
+        "submitted_at",
+    )
+    search_fields = ("full_name", "email", "school", "claims__evidence")
+    list_per_page = 100
+    readonly_fields = APPLICANT_FIELDS + ("ended_at",)
+    fieldsets = (
+        (
+            _("Applicant"),
+            {
+                "fields": (
+                    "full_name",
+                    "email",
+                    "phone",
+                    "wechat",
+                    "school",
+                    "major",
+                    "degree",
+                    "year_of_study",
+                    "graduation_year",
+                )
+            },
+        ),
+        (
+            _("Application"),
+            {
+                "fields": (
+                    "position",
+                    "research_directions",
+                    "start_date",
+                    "duration_months",
+                    "work_mode",
+                    "homepage_link",
+                    "github_link",
+                    "scholar_link",
+                    "statement",
+                    "cv_link",
+                    "priority",
+                    "submitted_at",
+                    "language",
+                    "consent_at",
+                    "privacy_notice_version",
+                )
+            },
+        ),
+        (_("Decision"), {"fields": ("stage", "ended_at")}),
+    )
+    inlines = [ClaimInline, OwnReviewInline, OtherReviewInline, StageChangeInline]
+    actions = ["export_csv", "notify_rejected"] + [
+        stage_action(value, label) for value, label in Application.Stage.choices
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_average_rating()
+
+    def has_add_permission(self, request):
+        # Applications come from applicants only.
+        return False
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("recruiting.export_application")
+
+    # -- columns and read-only fields --------------------------------------
+
+    @admin.display(description=_("average rating"), ordering="average_rating")
+    def average_rating(self, application):
+        if application.average_rating is None:
+            return None
+        return f"{application.average_rating:.1f}"
+
+    @admin.display(description=_("CV"))
+    def cv_column(self, application):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:recruiting_application_cv", args=[application.pk]),
+            gettext("Open CV"),
+        )
+
+    @admin.display(description=_("CV"))
+    def cv_link(self, application):
+        if not application.pk or not application.cv:
+            return None
+        return self.cv_column(application)
+
+    @admin.display(description=_("research directions"))
+    def research_directions(self, application):
+        directions = application.directions.select_related("parent")
+        return ", ".join(str(d) for d in directions) or None
+
+    @staticmethod
+    def _external_link(url):
+        # URLField only lets http(s) and ftp(s) in; show anything else as text.
+        if not url:
+            return None
+        if not url.lower().startswith(("http://", "https://")):
+            return url
+        return format_html('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>', url)
+
+    @admin.display(description=_("homepage"))
+    def homepage_link(self, application):
+        return self._external_link(application.homepage)
+
+    @admin.display(description=_("GitHub"))
+    def github_link(self, application):
+        return self._external_link(application.github)
+
+    @admin.display(description=_("Google Scholar"))
+    def scholar_link(self, application):
+        return self._external_link(application.scholar)
+
+    # -- saving ------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        # Only the stage is editable here; move_to records who moved it and when.
+        if "stage" in form.changed_data:
+            obj.move_to(form.cleaned_data["stage"], by=request.user)
+
+    # -- actions -----------------------------------------------------------
+
+    def move_selected(self, request, queryset, stage):
+        moved = 0
+        for application in queryset.order_by("pk"):
+            if application.move_to(stage, by=request.user) is not None:
+                moved += 1
+        label = Application.Stage(stage).label
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d application moved to “%(stage)s”.",
+                "%(count)d applications moved to “%(stage)s”.",
+                moved,
+            )
+            % {"count": moved, "stage": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export selected applications as CSV"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        selected = Application.objects.filter(pk__in=queryset.values("pk"))
+        response = HttpResponse(
+            export.applications_csv(selected, request), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export.filename()}"'
+        response["Cache-Control"] = "private, no-store"
+        logger.info("applications exported", extra={"user_id": request.user.pk})
+        return response
+
+    @admin.action(description=_("E-mail the rejection notice"), permissions=["change"])
+    def notify_rejected(self, request, queryset):
+        """Never automatic: only when staff pick this action, and only for rejected ones."""
+        from .emails import send_rejection_notice
+
+        selected = list(queryset)
+        rejected = [a for a in selected if a.stage == Application.Stage.REJECTED]
+        for application in rejected:
+            send_rejection_notice(application)
+            self.log_change(request, application, gettext("E-mailed the rejection notice."))
+        if rejected:
+            self.message_user(
+                request,
+                ngettext(
+                    "Rejection notice e-mailed to %(count)d applicant.",
+                    "Rejection notice e-mailed to %(count)d applicants.",
+                    len(rejected),
+                )
+                % {"count": len(rejected)},
+                messages.SUCCESS,
+            )
+        skipped = len(selected) - len(rejected)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d application is not in the rejected stage: nothing was sent.",
+                    "%(count)d applications are not in the rejected stage: nothing was sent.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    # -- extra pages -------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/cv/",
+                self.admin_site.admin_view(self.cv_view),
+                name="recruiting_application_cv",
+            ),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="recruiting_application_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def cv_view(self, request, pk):
+        """Stream the CV to staff who may view applications; the file has no other URL."""
+        application = get_object_or_404(Application.objects.only("pk", "cv"), pk=pk)
+        if not self.has_view_permission(request, application):
+            raise PermissionDenied
+        if not application.cv:
+            raise Http404
+        try:
+            stream = application.cv.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            stream,
+            as_attachment=True,
+            filename=f"cv-{application.pk}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Applications dashboard"),
+            "opts": self.opts,
+            **dashboard.dashboard_context(),
+        }
+        return TemplateResponse(request, "admin/recruiting/dashboard.html", context)

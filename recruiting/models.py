@@ -9,7 +9,8 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -292,6 +293,21 @@ class ApplicationQuerySet(models.QuerySet):
     def ended_before(self, moment):
         return self.filter(stage__in=Application.Stage.ended(), ended_at__lt=moment)
 
+    def with_average_rating(self):
+        """Annotate `average_rating`: the mean of the reviews' ratings, None if unreviewed."""
+        # A subquery rather than a join, so that filters over claims or directions can
+        # never multiply the rows the average is taken over.
+        average = (
+            Review.objects.filter(application=models.OuterRef("pk"))
+            .order_by()
+            .values("application")
+            .annotate(average=models.Avg("rating"))
+            .values("average")
+        )
+        return self.annotate(
+            average_rating=models.Subquery(average, output_field=models.FloatField())
+        )
+
 
 class Application(models.Model):
     class Stage(models.TextChoices):
@@ -371,9 +387,53 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-priority", "-submitted_at"]
         indexes = [models.Index(fields=["email", "position"])]
+        permissions = [("export_application", _("Can export applications"))]
+        constraints = [
+            # One application under consideration per e-mail address and position. The
+            # form refuses a duplicate politely; this closes the race between two
+            # submissions at once. The stages listed are Stage.ended().
+            models.UniqueConstraint(
+                Lower("email"),
+                models.F("position"),
+                condition=~models.Q(stage__in=["accepted", "declined", "rejected", "withdrawn"]),
+                name="one_open_application_per_email_and_position",
+            )
+        ]
 
     def __str__(self):
         return f"{self.full_name} · {self.position}"
+
+    def move_to(self, stage, by=None):
+        """
+        Move the application to another stage and record who did it and when.
+
+        Entering an ended stage (accepted, declined, rejected, withdrawn) sets ended_at,
+        from which the retention period counts; leaving it clears ended_at. Returns the
+        StageChange, or None if the application already is in that stage.
+        """
+        stage = self.Stage(stage)
+        now = timezone.now()
+        with transaction.atomic():
+            # Lock the row and read the stage it really has now: two staff moving the
+            # same application at once record two consistent changes, not a lost one.
+            self.stage = (
+                Application.objects.select_for_update()
+                .values_list("stage", flat=True)
+                .get(pk=self.pk)
+            )
+            if stage == self.stage:
+                return None
+            change = StageChange.objects.create(
+                application=self,
+                from_stage=self.stage,
+                to_stage=stage,
+                changed_by=by,
+                changed_at=now,
+            )
+            self.stage = stage
+            self.ended_at = now if stage in self.Stage.ended() else None
+            self.save(update_fields=["stage", "ended_at"])
+        return change
 
     def get_status_url(self):
         return reverse("recruiting:status", args=[self.token])
@@ -471,3 +531,23 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} · {self.rating}"
+
+
+class RateLimitCounter(models.Model):
+    """
+    How many times one client sent a form in one time window (see ratelimit.py), used
+    when there is no Redis. The client is a keyed hash of its IP address, never the
+    address itself; windows older than the current one are deleted as new ones start.
+    """
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_key_and_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key[:8]}… · {self.window} · {self.count}"

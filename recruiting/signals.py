@@ -1,5 +1,9 @@
-"""Clear the cached landing page whenever any of its content changes."""
+"""
+Clear the cached landing page whenever any of its content changes; remove an
+application's CV file from storage when the application is deleted.
+"""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import cache
@@ -8,6 +12,7 @@ from .models import (
     Advantage,
     AdvantageGroup,
     Advisor,
+    Application,
     Lab,
     Position,
     Requirement,
@@ -27,7 +32,10 @@ CONTENT_MODELS = [
 
 
 def content_changed(sender, **kwargs):
+    # Now, and again once the change is committed: a page rendered meanwhile by another
+    # request, from the rows as they were before the commit, must not stay cached.
     cache.clear_pages()
+    transaction.on_commit(cache.clear_pages)
 
 
 for model in CONTENT_MODELS:
@@ -35,3 +43,17 @@ for model in CONTENT_MODELS:
     post_delete.connect(
         content_changed, sender=model, dispatch_uid=f"content-delete-{model.__name__}"
     )
+
+
+def application_deleted(sender, instance, **kwargs):
+    """
+    Delete the CV file once the deletion is committed: a rolled-back delete keeps both
+    the row and its file.
+    """
+    name = instance.cv.name
+    if name:
+        storage = instance.cv.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+post_delete.connect(application_deleted, sender=Application, dispatch_uid="application-delete-cv")

@@ -1,9 +1,7 @@
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import cache
@@ -17,7 +15,11 @@ def landing(request):
     html = cache.get_page("landing", language)
     if html is None:
         html = render_to_string(
-            "recruiting/landing.html", {"content": landing_content()}, request=request
+            "recruiting/landing.html",
+            # The switcher links to request.path: a cached page must not pass one
+            # visitor's query string on to everyone.
+            {"content": landing_content(), "switcher_path": request.path},
+            request=request,
         )
         cache.set_page("landing", language, html)
     return HttpResponse(html)
@@ -37,12 +39,6 @@ def status(request, token):
 
 def privacy(request):
     return render(request, "recruiting/privacy.html")
-
-
-@never_cache
-def healthz(request):
-    connection.ensure_connection()
-    return JsonResponse({"status": "ok"})
 
 
 def bad_request(request, exception=None):

@@ -22,6 +22,29 @@ def seeded(db):
     call_command("seed_content", verbosity=0)
 
 
+@pytest.fixture
+def roles(db):
+    """The staff groups "reviewers" and "editors", as `manage.py setup_roles` makes them."""
+    from django.contrib.auth.models import Group
+
+    from recruiting.roles import setup_roles
+
+    setup_roles()
+    return {group.name: group for group in Group.objects.all()}
+
+
+@pytest.fixture
+def cv_storage(tmp_path, monkeypatch):
+    """CV files go to a temporary folder for the test (the storage of Application.cv)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from recruiting.models import Application
+
+    storage = FileSystemStorage(location=tmp_path / "cvs", base_url=None)
+    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", storage)
+    return storage
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI, a skipped browser or PostgreSQL test is a failure: they must run there."""

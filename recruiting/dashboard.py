@@ -1,0 +1,137 @@
+"""
+The numbers on the staff dashboard, in a fixed handful of queries: applications by
+stage, by position, by research direction, by criterion claimed, and per week.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .models import Application, Position, Requirement, ResearchDirection
+
+WEEKS = 26
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+
+
+@dataclass
+class Week:
+    start: object  # a date, the Monday
+    count: int
+    # Geometry of its bar in the SVG chart, in the chart's own units.
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
+
+
+def by_stage():
+    counts = dict(Application.objects.order_by().values_list("stage").annotate(n=Count("pk")))
+    return [Bar(label, counts.get(value, 0)) for value, label in Application.Stage.choices]
+
+
+def by_position():
+    positions = Position.objects.annotate(n=Count("applications"))
+    return [Bar(str(position), position.n) for position in positions]
+
+
+def by_direction():
+    directions = ResearchDirection.objects.select_related("parent").annotate(
+        n=Count("applications")
+    )
+    # Branches right after their parent.
+    directions = sorted(
+        directions,
+        key=lambda d: (
+            (d.parent.order, d.parent_id, 1, d.order, d.pk)
+            if d.parent_id
+            else (d.order, d.pk, 0, 0, 0)
+        ),
+    )
+    return [Bar(str(direction), direction.n) for direction in directions]
+
+
+def by_criterion():
+    requirements = Requirement.objects.annotate(n=Count("claims"))
+    return [Bar(str(requirement), requirement.n) for requirement in requirements]
+
+
+def per_week(weeks=WEEKS, today=None):
+    """
+    Applications per week (Monday to Sunday, in the site's time zone) over the last
+    `weeks` weeks, this week included, oldest first; weeks without any count 0.
+    """
+    today = today or timezone.localdate()
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    # Count per day in SQL (TruncDate honours the time zone on every backend), then
+    # add the days up into weeks here: at most 7 × weeks rows.
+    days = (
+        Application.objects.filter(submitted_at__gte=since)
+        .annotate(day=TruncDate("submitted_at"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    counts = [0] * weeks
+    for day, n in days:
+        index = (day - first).days // 7
+        if index < weeks:  # a submission dated in the future is not this week's
+            counts[index] += n
+    return [Week(first + timedelta(weeks=i), count) for i, count in enumerate(counts)]
+
+
+@dataclass
+class Chart:
+    weeks: list
+    width: int
+    height: int
+    top: int  # the highest count the y axis shows
+    ticks: list  # (y, count) of the horizontal grid lines
+    labels: list  # (x, date) under every few bars
+
+
+def week_chart(weeks, width=780, height=240, pad_left=36, pad_bottom=28, pad_top=12):
+    """Place the bars of per_week() in an SVG of width × height (server-rendered)."""
+    top = max([w.count for w in weeks] + [1])
+    # A round top value so the grid lines fall on whole numbers.
+    step = max(1, -(-top // 4))
+    top = step * 4
+    plot_w = width - pad_left - 8
+    plot_h = height - pad_top - pad_bottom
+    slot = plot_w / len(weeks)
+    for i, week in enumerate(weeks):
+        week.width = round(slot * 0.7, 2)
+        week.height = round(plot_h * week.count / top, 2)
+        week.x = round(pad_left + i * slot + (slot - week.width) / 2, 2)
+        week.y = round(pad_top + plot_h - week.height, 2)
+    ticks = [(round(pad_top + plot_h - plot_h * k / 4, 2), step * k) for k in range(5)]
+    labels = [
+        (round(pad_left + i * slot + slot / 2, 2), week.start)
+        for i, week in enumerate(weeks)
+        if i % 4 == 0 or i == len(weeks) - 1
+    ]
+    return Chart(weeks, width, height, top, ticks, labels)
+
+
+def dashboard_context():
+    """Everything the dashboard shows: five queries whatever the number of rows."""
+    stages = by_stage()
+    weeks = per_week()
+    return {
+        "total": sum(bar.count for bar in stages),
+        "by_stage": stages,
+        "by_position": by_position(),
+        "by_direction": by_direction(),
+        "by_criterion": by_criterion(),
+        "chart": week_chart(weeks),
+        "weeks_total": sum(w.count for w in weeks),
+        "weeks": len(weeks),
+    }

@@ -1,0 +1,50 @@
+"""
+The health check for load balancers and monitoring: /healthz.
+
+It answers 200 when the database and the cache (Redis, when configured) answer, and 503
+naming what failed otherwise. It never touches the session or the user, so it sets no
+cookie, and it is never cached.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import Error as DatabaseError
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+PROBE_KEY = "healthz:probe"
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("health check: the database does not answer", exc_info=True)
+        return False
+    return True
+
+
+def cache_answers():
+    try:
+        cache.set(PROBE_KEY, "ok", timeout=60)
+        return cache.get(PROBE_KEY) == "ok"
+    except Exception:  # each backend raises its own errors (redis, OSError…)
+        logger.warning("health check: the cache does not answer", exc_info=True)
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    checks = {"database": database_answers(), "cache": cache_answers()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update((name, "ok" if answered else "unavailable") for name, answered in checks.items())
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,89 @@
+"""Template tags of the public pages' frame: the language switcher and <html lang>."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import Resolver404, resolve, translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+register = template.Library()
+
+# BCP 47 tags for Django's language codes (lang and hreflang attributes).
+HTML_LANG = {"zh-hans": "zh-Hans", "en": "en"}
+
+
+@register.filter
+def html_lang(code):
+    """zh-hans -> zh-Hans: the language tag for a lang or hreflang attribute."""
+    return HTML_LANG.get(code, code)
+
+
+@register.filter
+def file_url(field_file):
+    """The URL of an uploaded file, or "" when it has none or is not served publicly."""
+    if not field_file:
+        return ""
+    try:
+        return field_file.url
+    except ValueError:
+        return ""
+
+
+@dataclass
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+
+    @property
+    def lang(self):
+        return html_lang(self.code)
+
+
+def url_in_language(path, code):
+    """
+    The same page in another language. A page Django cannot resolve (a 404) keeps its
+    path and only changes the language prefix, so /nope/ and /en/nope/ swap too.
+    """
+    path_only = path.split("?", 1)[0].split("#", 1)[0]
+    try:
+        resolve(path_only)
+    except Resolver404:
+        return swap_language_prefix(path, code)
+    return translate_url(path, code)
+
+
+def swap_language_prefix(path, code):
+    current = translation.get_language_from_path(path)
+    if current:
+        path = path[len(current) + 1 :] or "/"
+    if code != settings.LANGUAGE_CODE:
+        path = f"/{code}{path}"
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """
+    One link per language to the page being shown. The path comes from the context's
+    `switcher_path` when the view sets it (a cached page must not carry one visitor's
+    query string to everyone), else from the request.
+    """
+    request = context.get("request")
+    path = context.get("switcher_path")
+    if not path:
+        path = request.get_full_path() if request is not None else "/"
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        path = "/"
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        try:
+            url = url_in_language(path, code)
+        except Exception:  # an error page must still render its switcher
+            url = swap_language_prefix(path, code)
+        links.append(LanguageLink(code, name, url, code == current))
+    return links

@@ -1,0 +1,186 @@
+"""
+Real gunicorn instances of the site, with production settings, for tests and benchmarks.
+
+    env = production_env(tmp_path)            # SQLite, cache, media and static under tmp_path
+    manage("migrate", env=env)
+    with running(8401, env) as server:        # waits until /healthz answers
+        status, headers, body = server.get("/")
+
+Production settings means labsite.settings (not the test settings), DJANGO_DEBUG=0, a
+test secret, plain HTTP (DJANGO_HTTPS=0) unless the caller says otherwise, and only
+127.0.0.1 and localhost as hosts. The environment is built from scratch, so nothing of
+the test process (its DATABASE_URL, its settings module) leaks into the server.
+"""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TEST_SECRET_KEY = "servers-py-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV")
+
+
+def production_env(tmp_dir, **overrides):
+    """
+    The environment of a production instance whose state lives under tmp_dir: a SQLite
+    database, the file cache, uploaded files and collected static files. Pass
+    DATABASE_URL, REDIS_URL… as keyword arguments to share them between instances; a
+    value of None removes the variable.
+    """
+    tmp_dir = Path(tmp_dir)
+    env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="labsite.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=TEST_SECRET_KEY,
+        DJANGO_HTTPS="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{tmp_dir / 'db.sqlite3'}",
+        CACHE_DIR=str(tmp_dir / "cache"),
+        MEDIA_ROOT=str(tmp_dir / "media"),
+        STATIC_ROOT=str(tmp_dir / "static"),
+        PYTHONDONTWRITEBYTECODE="1",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="2",
+        GUNICORN_GRACEFUL_TIMEOUT="5",
+    )
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = str(value)
+    return env
+
+
+def manage(*args, env, timeout=300, check=True):
+    """Run manage.py with the given environment; returns the CompletedProcess."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+class Server:
+    """A gunicorn instance of the site on 127.0.0.1:port, started by start()."""
+
+    def __init__(self, port, env, process, log_path):
+        self.port = port
+        self.env = env
+        self.process = process
+        self.log_path = log_path
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        """One HTTP request; returns (status, headers as a lower-cased dict, body bytes)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            raw_headers = response.getheaders()
+            content = response.read()
+        finally:
+            connection.close()
+        headers_dict = {}
+        for name, value in raw_headers:
+            name = name.lower()
+            headers_dict[name] = f"{headers_dict[name]}\n{value}" if name in headers_dict else value
+        return response.status, headers_dict, content
+
+    def get(self, path, headers=None, timeout=10):
+        return self.request("GET", path, headers=headers, timeout=timeout)
+
+    def log(self):
+        """Everything the instance wrote so far (gunicorn's and Django's logs)."""
+        return self.log_path.read_text(errors="replace")
+
+    def is_running(self):
+        return self.process.poll() is None
+
+    def stop(self, timeout=15):
+        """Graceful stop (SIGTERM), then SIGKILL to the whole process group if needed."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+
+def start(port, env, *, wait=30, extra_args=()):
+    """
+    Start gunicorn with gunicorn.conf.py on 127.0.0.1:port and wait (at most `wait`
+    seconds) until /healthz answers 200. Raises, with the server's log, if the port is
+    taken, the server dies or never becomes healthy.
+    """
+    if not port_is_free(port):
+        raise RuntimeError(f"port {port} is already in use")
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 — the Server owns it
+        prefix=f"gunicorn-{port}-", suffix=".log", delete=False
+    )
+    log_path = Path(log_file.name)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", *extra_args, "labsite.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stop() ends it and its workers
+    )
+    log_file.close()
+    server = Server(port, env, process, log_path)
+    deadline = time.monotonic() + wait
+    last_error = None
+    while time.monotonic() < deadline:
+        if not server.is_running():
+            raise RuntimeError(f"gunicorn on port {port} exited:\n{server.log()}")
+        try:
+            status, _, body = server.get("/healthz", timeout=2)
+            if status == 200:
+                return server
+            last_error = f"/healthz answered {status}: {body[:300]!r}"
+        except OSError as error:
+            last_error = repr(error)
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(
+        f"gunicorn on port {port} not healthy after {wait}s ({last_error}):\n{server.log()}"
+    )
+
+
+@contextmanager
+def running(port, env, **kwargs):
+    """start() as a context manager: the server is stopped however the block ends."""
+    server = start(port, env, **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
