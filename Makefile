@@ -61,6 +61,9 @@ messages: $(STAMP)
 _messages:
 	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --keep-pot \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --verbosity 0
+	@# makemessages guesses "fuzzy" translations from similar strings (e.g. "Now
+	@# recruiting:" from "Recruiting"); drop them so the fragments fill those strings.
+	msgattrib --no-fuzzy -o $(MSGDIR)/django.po $(MSGDIR)/django.po
 	msgmerge --quiet --no-fuzzy-matching --no-wrap --sort-output \
 		$(addprefix --compendium=,$(wildcard locale/zh_Hans/fragments/*.po)) \
 		-o $(MSGDIR)/django.po $(MSGDIR)/django.po locale/django.pot

@@ -7,9 +7,13 @@ variables (see docs/deploy.md); the defaults suit one machine behind nginx.
 
 import json
 import os
+import sys
 import time
 
 from gunicorn.glogging import Logger
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recruiting.logs import redact_path  # noqa: E402  (no Django import: safe here)
 
 
 def _int(name, default):
@@ -96,15 +100,6 @@ class JsonAccessLogger(Logger):
             self.access_log.info(json.dumps(entry, ensure_ascii=False))
         except Exception:
             self.error("Failed to write the access log entry")
-
-
-def redact_path(path):
-    parts = path.split("/")
-    for index, part in enumerate(parts[:-1]):
-        if part in ("thanks", "status") and index > 0 and parts[index - 1] == "apply":
-            if parts[index + 1]:
-                parts[index + 1] = "…"
-    return "/".join(parts)
 
 
 logger_class = JsonAccessLogger

@@ -178,8 +178,9 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
-# The admin's language tabs need jQuery UI; served from here, not a CDN (the CSP).
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# The admin's language tabs (modeltranslation) need jQuery UI: served from here, not
+# from modeltranslation's default CDN, which the Content-Security-Policy would block.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Static files through whitenoise: hashed, compressed (brotli + gzip), cached for a year.
 STATIC_URL = "/static/"
@@ -309,11 +310,13 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    "filters": {"redact_tokens": {"()": "recruiting.logs.RedactTokens"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+            "filters": ["redact_tokens"],
         }
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},

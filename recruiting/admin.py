@@ -13,9 +13,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -44,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("Lab recruiting admin")
 admin.site.site_title = _("Lab recruiting admin")
+# The applications list is wide: give it the whole window (the index lists every model).
+admin.site.enable_nav_sidebar = False
 
 
 # ---------------------------------------------------------------------------
@@ -371,13 +375,13 @@ def stage_action(stage, label):
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = (
         "full_name",
-        "position",
+        "position_name",
         "school",
         "degree",
         "priority",
         "stage",
         "average_rating",
-        "submitted_at",
+        "submitted",
         "cv_column",
     )
     list_select_related = ("position",)
@@ -451,6 +455,19 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     # -- columns and read-only fields --------------------------------------
 
+    @admin.display(description=_("position"), ordering="position__order")
+    def position_name(self, application):
+        # Some titles are long: the list shows their start, the full title on hover.
+        title = str(application.position)
+        short = Truncator(title).chars(30)
+        if short == title:
+            return title
+        return format_html('<span title="{}">{}</span>', title, short)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, application):
+        return timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+
     @admin.display(description=_("average rating"), ordering="average_rating")
     def average_rating(self, application):
         if application.average_rating is None:
@@ -468,19 +485,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("CV"))
     def cv_link(self, application):
         if not application.pk or not application.cv:
-            return None
+            return self.get_empty_value_display()
         return self.cv_column(application)
 
     @admin.display(description=_("research directions"))
     def research_directions(self, application):
         directions = application.directions.select_related("parent")
-        return ", ".join(str(d) for d in directions) or None
+        return ", ".join(str(d) for d in directions) or self.get_empty_value_display()
 
-    @staticmethod
-    def _external_link(url):
+    def _external_link(self, url):
         # URLField only lets http(s) and ftp(s) in; show anything else as text.
         if not url:
-            return None
+            return self.get_empty_value_display()
         if not url.lower().startswith(("http://", "https://")):
             return url
         return format_html('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>', url)
@@ -539,21 +555,38 @@ class ApplicationAdmin(admin.ModelAdmin):
         """Never automatic: only when staff pick this action, and only for rejected ones."""
         from .emails import send_rejection_notice
 
-        selected = list(queryset)
+        selected = list(queryset.select_related("position"))
         rejected = [a for a in selected if a.stage == Application.Stage.REJECTED]
+        sent = failed = 0
         for application in rejected:
-            send_rejection_notice(application)
-            self.log_change(request, application, gettext("E-mailed the rejection notice."))
-        if rejected:
+            if send_rejection_notice(application, request):
+                sent += 1
+                self.log_change(request, application, gettext("E-mailed the rejection notice."))
+            else:
+                failed += 1
+        if sent:
             self.message_user(
                 request,
                 ngettext(
                     "Rejection notice e-mailed to %(count)d applicant.",
                     "Rejection notice e-mailed to %(count)d applicants.",
-                    len(rejected),
+                    sent,
                 )
-                % {"count": len(rejected)},
+                % {"count": sent},
                 messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "The rejection notice to %(count)d applicant could not be sent: "
+                    "try again later.",
+                    "The rejection notice to %(count)d applicants could not be sent: "
+                    "try again later.",
+                    failed,
+                )
+                % {"count": failed},
+                messages.ERROR,
             )
         skipped = len(selected) - len(rejected)
         if skipped:

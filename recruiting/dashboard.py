@@ -116,7 +116,7 @@ def week_chart(weeks, width=780, height=240, pad_left=36, pad_bottom=28, pad_top
     labels = [
         (round(pad_left + i * slot + slot / 2, 2), week.start)
         for i, week in enumerate(weeks)
-        if i % 4 == 0 or i == len(weeks) - 1
+        if (len(weeks) - 1 - i) % 4 == 0  # every fourth week, ending with this one
     ]
     return Chart(weeks, width, height, top, ticks, labels)
 

@@ -33,8 +33,13 @@ WINDOW_SECONDS = 3600
 _redis_clients = {}
 
 
-def client_key(request, scope):
-    """A keyed hash naming the client within a scope; the address is never stored."""
+def client_key(request, scope, identity=None):
+    """
+    A keyed hash naming the client (or the given identity, e.g. an e-mail address)
+    within a scope; the address itself is never stored.
+    """
+    if identity is not None:
+        return salted_hmac(f"recruiting.ratelimit.{scope}", identity, algorithm="sha256").hexdigest()
     address = client_ip(request)
     try:
         ip = ipaddress.ip_address(address)
@@ -47,10 +52,11 @@ def client_key(request, scope):
     return salted_hmac(f"recruiting.ratelimit.{scope}", address, algorithm="sha256").hexdigest()
 
 
-def hit(request, scope="apply", limit=None):
+def hit(request, scope="apply", limit=None, identity=None):
     """
-    Count one submission by this client. Return None while it is within the limit,
-    or the number of seconds until it may submit again.
+    Count one submission by this client (or by this identity instead of the client's
+    address). Return None while it is within the limit, or the number of seconds until
+    it may submit again.
     """
     limit = settings.APPLY_RATE_LIMIT if limit is None else limit
     if limit <= 0:
@@ -58,7 +64,7 @@ def hit(request, scope="apply", limit=None):
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     retry_after = max(1, (window + 1) * WINDOW_SECONDS - int(now))
-    key = client_key(request, scope)
+    key = client_key(request, scope, identity)
     if settings.REDIS_URL:
         count = _count_in_redis(key, window, retry_after)
     else:

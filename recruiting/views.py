@@ -1,11 +1,21 @@
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
+import logging
 
-from . import cache
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import cache, emails, ratelimit
 from .content import landing_content
+from .forms import ApplicationForm, CVUploadHandler, StatusLinkRequestForm
+from .models import Application
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -25,20 +35,123 @@ def landing(request):
     return HttpResponse(html)
 
 
+@csrf_exempt  # CSRF is checked inside, by _apply: see there
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request):
-    raise NotImplementedError  # built in the applications issue
+    """
+    The application form. A submission first counts against the client's rate limit;
+    then the CV upload handler is installed, which must happen before anything (the
+    CSRF check included) reads the body. That is why CSRF is checked one level down.
+    """
+    if request.method == "POST":
+        retry_after = ratelimit.hit(request)
+        if retry_after is not None:
+            return ratelimit.too_many_requests(request, retry_after)
+        request.upload_handlers.insert(0, CVUploadHandler(request))
+    return _apply(request)
 
 
+@csrf_protect
+def _apply(request):
+    if request.method != "POST":
+        form = ApplicationForm(preselect_position=request.GET.get("position"))
+        return render(request, "recruiting/apply.html", {"form": form})
+
+    if "resend_status_link" in request.POST:
+        return _resend_status_link(request)
+    cv_handler = request.upload_handlers[0]
+    form = ApplicationForm(
+        request.POST, request.FILES, cv_too_large="cv" in getattr(cv_handler, "too_large", ())
+    )
+    if form.caught_by_honeypot:
+        # Answer as if all went well, so that a bot learns nothing; nothing is saved.
+        logger.info("application refused by the honeypot")
+        return _no_store(render(request, "recruiting/thanks.html", {"application": None}))
+    if form.is_valid():
+        application = form.save(
+            language=get_language(),
+            on_commit=lambda saved: emails.send_application_emails(saved, request),
+        )
+        if application is not None:
+            logger.info("application received", extra={"application_id": application.pk})
+            return redirect("recruiting:thanks", token=application.token)
+    # Refused: the same page, filled in as sent, with every error (422, not 200, so
+    # that clients and logs can tell a refusal from a success).
+    return render(request, "recruiting/apply.html", {"form": form}, status=422)
+
+
+def _resend_status_link(request):
+    form = StatusLinkRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", status=400)
+    email = form.cleaned_data["email"]
+    if ratelimit.hit(request, scope="status-link", identity=email.lower()) is None:
+        for application in form.applications().select_related("position"):
+            emails.send_status_link(application, request)
+    # The same answer whether or not an application matched: the page never tells.
+    return _no_store(render(request, "recruiting/thanks.html", {"resent_to": email}))
+
+
+def _application_or_404(token):
+    if len(token) > 64:
+        raise Http404
+    return get_object_or_404(Application.objects.select_related("position"), token=token)
+
+
+def _no_store(response):
+    """Pages about one application: never cached anywhere, never indexed."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
 def thanks(request, token):
-    raise NotImplementedError
+    application = _application_or_404(token)
+    context = {
+        "application": application,
+        "status_url": emails.site_url(request) + application.get_status_url(),
+    }
+    return _no_store(render(request, "recruiting/thanks.html", context))
 
 
+STAGE_EXPLANATIONS = {
+    Application.Stage.NEW: _("Your application has arrived and is waiting to be read."),
+    Application.Stage.SCREENING: _("The lab's reviewers are reading your application."),
+    Application.Stage.INTERVIEW: _(
+        "The lab would like to talk with you: you are invited to an interview, or will be."
+    ),
+    Application.Stage.OFFER: _("The lab has made you an offer."),
+    Application.Stage.ACCEPTED: _("You have accepted the lab's offer. Welcome!"),
+    Application.Stage.DECLINED: _("The offer was declined. This application is closed."),
+    Application.Stage.REJECTED: _(
+        "The lab will not take your application further. Thank you for your interest."
+    ),
+    Application.Stage.WITHDRAWN: _("This application was withdrawn. It is closed."),
+}
+
+
+@require_safe
 def status(request, token):
-    raise NotImplementedError
+    """What an applicant may know: position, date, stage. Never reviews or notes."""
+    application = _application_or_404(token)
+    context = {
+        "application": application,
+        "stage_explanation": STAGE_EXPLANATIONS.get(application.stage, ""),
+    }
+    return _no_store(render(request, "recruiting/status.html", context))
 
 
+@require_safe
 def privacy(request):
-    return render(request, "recruiting/privacy.html")
+    context = {
+        "retention_days": settings.APPLICATION_RETENTION_DAYS,
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "rate_limit": settings.APPLY_RATE_LIMIT,
+    }
+    return render(request, "recruiting/privacy.html", context)
 
 
 def bad_request(request, exception=None):

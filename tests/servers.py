@@ -110,7 +110,9 @@ class Server:
         headers_dict = {}
         for name, value in raw_headers:
             name = name.lower()
-            headers_dict[name] = f"{headers_dict[name]}\n{value}" if name in headers_dict else value
+            headers_dict[name] = (
+                f"{headers_dict[name]}\n{value}" if name in headers_dict else value
+            )
         return response.status, headers_dict, content
 
     def get(self, path, headers=None, timeout=10):
@@ -143,7 +145,7 @@ def start(port, env, *, wait=30, extra_args=()):
     if not port_is_free(port):
         raise RuntimeError(f"port {port} is already in use")
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 — the Server owns it
+    log_file = tempfile.NamedTemporaryFile(  # the Server owns it
         prefix=f"gunicorn-{port}-", suffix=".log", delete=False
     )
     log_path = Path(log_file.name)

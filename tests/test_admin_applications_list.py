@@ -67,9 +67,7 @@ def test_average_rating_of_the_reviews_shows_in_the_list(staff_client, roles):
     application = make_application(full_name="rated")
     make_application(full_name="unrated")
     for i, rating in enumerate([4, 5]):
-        Review.objects.create(
-            application=application, reviewer=make_staff(f"r{i}"), rating=rating
-        )
+        Review.objects.create(application=application, reviewer=make_staff(f"r{i}"), rating=rating)
     response = staff_client.get(URL)
     by_name = {a.full_name: a.average_rating for a in response.context["cl"].result_list}
     assert by_name == {"rated": 4.5, "unrated": None}

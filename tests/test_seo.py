@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -295,15 +296,9 @@ def make_application():
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_status_and_thank_you_pages_are_kept_out_of_search_engines(
-    site, client, prefix, tmp_path, settings
+    site, client, prefix, tmp_path, monkeypatch
 ):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "cvs": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
+    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", FileSystemStorage(tmp_path))
     application = make_application()
     for view in ("status", "thanks"):
         page = parse(client.get(f"{prefix}/apply/{view}/{application.token}/"))

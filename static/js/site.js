@@ -23,7 +23,7 @@
     for (var i = 0; i < links.length; i++) {
       var url = new URL(links[i].href);
       url.hash = id && id !== "top" ? id : "";
-      links[i].href = url.href;
+      links[i].setAttribute("href", url.pathname + url.search + url.hash);
     }
   }
 

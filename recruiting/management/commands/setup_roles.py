@@ -12,5 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for name, created in setup_roles().items():
-            verb = "Created" if created else "Updated"
-            self.stdout.write(f"{verb} group {name!r}.")
+            if options["verbosity"] > 0:
+                verb = "Created" if created else "Updated"
+                self.stdout.write(f"{verb} group {name!r}.")

@@ -1,0 +1,35 @@
+"""
+Keeping applicant data out of the logs.
+
+The thank-you and status pages are reached by a secret token in their URL (whoever has
+the link sees the application's stage), so no log line may carry it: Django's request
+log ("Not Found: /apply/status/…/") and gunicorn's access log both go through
+redact_path.
+"""
+
+import logging
+import re
+
+TOKEN_IN_PATH = re.compile(r"(/apply/(?:thanks|status)/)[^/?#\s'\"]+")
+
+
+def redact_path(text):
+    """The text with every token of a thank-you or status URL replaced by "…"."""
+    return TOKEN_IN_PATH.sub(r"\1…", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that takes the tokens out of a record's message and request."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact_path(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_path(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            method = getattr(request, "method", "")
+            record.request = f"{method} {redact_path(getattr(request, 'path', ''))}"
+        return True

@@ -1,0 +1,214 @@
+"""
+Benchmark: the cached landing page against a static file of the same size, both served
+by one gunicorn with the production settings on loopback, measured by wrk in one run.
+
+    .venv/bin/python scripts/bench.py [--duration 10] [--connections 16]
+
+The target (issue 5): the landing page reaches at least 0.8× the static file's requests
+per second. The script sets up a throw-away instance under a temporary folder (SQLite
+unless DATABASE_URL is set; Redis when REDIS_URL is set or Redis answers on
+127.0.0.1:6379, else the file cache), loads the lab's content, collects the static
+files, writes a copy of the rendered landing page among them (same bytes, so the same
+size), starts gunicorn, warms the cache, runs wrk against each URL in turn and stops the
+server. Everything is bounded in time and stays on 127.0.0.1.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tests.servers import manage, production_env, running  # noqa: E402
+
+STATIC_COPY = "bench/landing-copy.html"
+TARGET_RATIO = 0.8
+
+
+def redis_answers(host="127.0.0.1", port=6379):
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def run_wrk(url, duration, connections, threads):
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        url,
+    ]
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 30, check=True
+    ).stdout
+    return parse_wrk(output), output
+
+
+def to_ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output):
+    requests = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:(.*)", output)
+    return {
+        "requests_per_second": requests,
+        "p50_ms": to_ms(*p50.groups()),
+        "p99_ms": to_ms(*p99.groups()),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8410)
+    parser.add_argument("--cache", choices=["auto", "redis", "file"], default="auto")
+    parser.add_argument("--path", default="/", help="the landing page: / or /en/")
+    parser.add_argument("--strict", action="store_true", help="exit 1 below the target")
+    args = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+
+    tmp_dir = Path(tempfile.mkdtemp(prefix="labsite-bench-"))
+    overrides = {}
+    for name in ("DATABASE_URL", "GUNICORN_WORKERS", "GUNICORN_THREADS"):
+        if os.environ.get(name):
+            overrides[name] = os.environ[name]
+    if "GUNICORN_WORKERS" not in overrides:
+        overrides["GUNICORN_WORKERS"] = None  # gunicorn.conf.py's default for this machine
+    if "GUNICORN_THREADS" not in overrides:
+        overrides["GUNICORN_THREADS"] = None
+    redis_url = ""
+    if args.cache != "file":
+        redis_url = os.environ.get("REDIS_URL", "")
+        if not redis_url and redis_answers():
+            redis_url = "redis://127.0.0.1:6379/0"
+        if args.cache == "redis" and not redis_url:
+            sys.exit("no Redis: set REDIS_URL or start Redis on 127.0.0.1:6379")
+    prefix = f"bench-{secrets.token_hex(4)}"
+    if redis_url:
+        overrides.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
+    env = production_env(tmp_dir, **overrides)
+
+    try:
+        manage("migrate", "--noinput", env=env)
+        manage("seed_content", env=env)
+        manage("collectstatic", "--noinput", env=env)
+        page = render_page(args.path, env, Path(env["STATIC_ROOT"]) / STATIC_COPY)
+
+        with running(args.port, env) as server:
+            status, _, body = server.get(args.path)
+            assert status == 200 and len(body) == len(page), (status, len(body), len(page))
+            status, _, body = server.get(f"/static/{STATIC_COPY}")
+            assert status == 200 and body == page, status
+            workers, threads = describe(server)
+            results = {}
+            for label, path in (("landing page", args.path), ("static file", STATIC_COPY)):
+                url = server.url + (path if path.startswith("/") else f"/static/{path}")
+                run_wrk(url, 1, args.connections, args.wrk_threads)  # warm-up
+                results[label], _ = run_wrk(url, args.duration, args.connections, args.wrk_threads)
+    finally:
+        if redis_url:
+            forget_redis_keys(redis_url, prefix)
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+    landing, static = results["landing page"], results["static file"]
+    ratio = landing["requests_per_second"] / static["requests_per_second"]
+    print()
+    print(
+        f"gunicorn: {workers} workers × {threads} threads on {os.cpu_count()} cores; "
+        f"cache: {'Redis' if redis_url else 'files'}; "
+        f"database: {env['DATABASE_URL'].split(':', 1)[0]}; "
+        f"wrk: {args.connections} connections, {args.duration} s each; "
+        f"page: {len(page):,} bytes"
+    )
+    print(f"{'':14} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for label, result in results.items():
+        print(
+            f"{label:14} {result['requests_per_second']:11.0f} {result['p50_ms']:8.2f} "
+            f"{result['p99_ms']:8.2f} {result['non_2xx']:8d}"
+            + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else "")
+        )
+    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(f"ratio landing/static: {ratio:.2f} (target ≥ {TARGET_RATIO}: {verdict})")
+    if args.strict and ratio < TARGET_RATIO:
+        sys.exit(1)
+
+
+def render_page(path, env, destination):
+    """
+    Write the landing page, as gunicorn will serve it, to destination and return it
+    (this also warms the page cache).
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    code = (
+        "from django.test import Client; "
+        f"response = Client().get({path!r}, HTTP_HOST='127.0.0.1'); "
+        "assert response.status_code == 200, response.status_code; "
+        f"open({str(destination)!r}, 'wb').write(response.content)"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return destination.read_bytes()
+
+
+def describe(server):
+    """Workers and threads as the server's gunicorn.conf.py resolved them."""
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['workers'], c['threads'])"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout.split()
+    return output[0], output[1]
+
+
+def forget_redis_keys(redis_url, prefix):
+    try:
+        import redis
+
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except Exception as error:  # the benchmark's figures matter more than the clean-up
+        print(f"could not remove the benchmark's Redis keys: {error}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

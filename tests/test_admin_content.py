@@ -1,0 +1,157 @@
+"""Editing the page's content: both languages as tabs, order edited in the list, live."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from modeltranslation.admin import TranslationAdmin
+
+from recruiting.models import (
+    Achievement,
+    Advantage,
+    AdvantageGroup,
+    Advisor,
+    Lab,
+    Position,
+    Requirement,
+    ResearchDirection,
+)
+from tests.admin_factories import change_form_data, make_requirement, make_staff
+
+CONTENT_MODELS = [
+    Lab,
+    Advisor,
+    Achievement,
+    AdvantageGroup,
+    Advantage,
+    ResearchDirection,
+    Position,
+    Requirement,
+]
+LISTS = [m for m in CONTENT_MODELS if m not in (Lab, Advisor)]
+
+
+@pytest.fixture
+def editor_client(client, roles):
+    client.force_login(make_staff("editor", groups=["editors"]))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def content(db):
+    lab = Lab.objects.create(
+        name_zh_hans="分布式机器学习课题组",
+        name_en="DCML group",
+        institution_zh_hans="北京大学",
+        tagline_zh_hans="一句话",
+        requirements_rule_zh_hans="至少满足一条",
+    )
+    advisor = Advisor.objects.create(
+        lab=lab, name_zh_hans="张老师", title_zh_hans="教授", affiliation_zh_hans="北京大学"
+    )
+    Achievement.objects.create(advisor=advisor, text_zh_hans="奖项", order=1)
+    group = AdvantageGroup.objects.create(title_zh_hans="科研", order=1)
+    Advantage.objects.create(group=group, text_zh_hans="组会", order=1)
+    ResearchDirection.objects.create(slug="dcml", title_zh_hans="通用DCML", order=1)
+    Position.objects.create(slug="ra", title_zh_hans="科研助理", order=1)
+    make_requirement("顶会论文", "Top paper", text="在顶级会议发表论文")
+    return lab
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
+def test_every_content_model_is_edited_in_both_languages(model):
+    model_admin = admin.site._registry[model]
+    assert isinstance(model_admin, TranslationAdmin)
+    js = [str(path) for path in model_admin.media._js]
+    assert any("tabbed_translation_fields.js" in path for path in js)
+
+
+@pytest.mark.parametrize("model", LISTS, ids=lambda m: m.__name__)
+def test_every_list_is_ordered_by_its_order_field_which_is_editable_in_the_list(model):
+    model_admin = admin.site._registry[model]
+    assert "order" in model_admin.list_editable
+    assert model_admin.get_ordering(None)[-2:] == ("order", "pk")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
+def test_editors_open_every_content_list_and_form(editor_client, content, model):
+    opts = model._meta
+    assert (
+        editor_client.get(reverse(f"admin:recruiting_{opts.model_name}_changelist")).status_code
+        == 200
+    )
+    obj = model.objects.first()
+    response = editor_client.get(
+        reverse(f"admin:recruiting_{opts.model_name}_change", args=[obj.pk])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Each translated field appears in both languages; the page links to the public page.
+    assert re.search(r'name="\w+_zh_hans"', html) and re.search(r'name="\w+_en"', html)
+    assert "View on site" in html
+
+
+@pytest.mark.django_db
+def test_language_tabs_load_from_this_site_with_no_inline_script(editor_client, content):
+    requirement = Requirement.objects.get()
+    url = reverse("admin:recruiting_requirement_change", args=[requirement.pk])
+    html = editor_client.get(url).content.decode()
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    for attributes in scripts:
+        src = re.search(r'src="([^"]+)"', attributes)
+        assert src or 'type="application/json"' in attributes, attributes
+        if src:
+            assert src.group(1).startswith(("/static/", "/admin/")), src.group(1)
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html
+    assert "/static/modeltranslation/js/tabbed_translation_fields.js" in html
+
+
+@pytest.mark.django_db
+def test_editors_reorder_a_list_from_the_list_itself(editor_client, db):
+    first = make_requirement("甲", "First", order=1)
+    second = make_requirement("乙", "Second", order=2)
+    url = reverse("admin:recruiting_requirement_changelist")
+    formset = editor_client.get(url).context["cl"].formset
+    data = {"_save": "Save"}
+    for form in [formset.management_form, *formset.forms]:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = "on" if value is True else value
+    for form in formset.forms:
+        data[form.add_prefix("order")] = 1 if form.instance == second else 2
+    assert editor_client.post(url, data).status_code == 302
+    assert list(Requirement.objects.all()) == [second, first]
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_admin_shows_on_the_public_page_at_once(editor_client, content):
+    assert "在顶级会议发表论文" in editor_client.get("/").content.decode()  # now cached
+    requirement = Requirement.objects.get()
+    url = reverse("admin:recruiting_requirement_change", args=[requirement.pk])
+    data = change_form_data(editor_client.get(url))
+    data["text_zh_hans"] = "以第一作者身份在CCF-A类会议发表论文"
+    assert editor_client.post(url, data).status_code == 302
+    html = editor_client.get("/").content.decode()
+    assert "以第一作者身份在CCF-A类会议发表论文" in html
+    assert "在顶级会议发表论文" not in html
+
+
+@pytest.mark.django_db
+def test_view_on_site_goes_to_the_section_of_the_public_page(editor_client, content):
+    position = Position.objects.get()
+    url = reverse("admin:recruiting_position_change", args=[position.pk])
+    html = editor_client.get(url).content.decode()
+    link = re.search(r'href="([^"]+)" class="viewsitelink"', html).group(1)
+    response = editor_client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/#positions")
+
+
+@pytest.mark.django_db
+def test_admin_title_is_the_labs(editor_client):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Lab recruiting admin" in html

@@ -1,0 +1,142 @@
+"""The staff dashboard: counts by stage, position, direction, criterion, and per week."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from recruiting import dashboard
+from tests.admin_factories import (
+    make_application,
+    make_direction,
+    make_position,
+    make_requirement,
+    make_staff,
+)
+
+URL = reverse("admin:recruiting_application_dashboard")
+
+
+@pytest.fixture
+def staff_client(client, roles):
+    client.force_login(make_staff("reviewer", groups=["reviewers"]))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def table(html, table_id):
+    """{label: count} of one of the dashboard's tables."""
+    section = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">([^<]*)</th><td class="count">(\d+)</td>', section)
+    return {label: int(n) for label, n in rows}
+
+
+@pytest.mark.django_db
+def test_admin_index_links_to_the_dashboard_for_reviewers(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert f'href="{URL}"' in html
+    assert "Applications dashboard" in html
+
+
+@pytest.mark.django_db
+def test_editors_neither_see_the_link_nor_open_the_dashboard(client, roles):
+    client.force_login(make_staff("editor", groups=["editors"]))
+    assert URL not in client.get(reverse("admin:index")).content.decode()
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_by_stage_position_direction_and_criterion(staff_client):
+    ra, intern = make_position("研究助理", "RA"), make_position("实习生", "Intern")
+    paper, contest = make_requirement("论文", "Paper"), make_requirement("竞赛", "Contest")
+    apps = make_direction("应用", title_en="Applications")
+    science = make_direction("科学", title_en="For Science", parent=apps)
+    systems = make_direction("系统", title_en="Systems")
+    make_application(ra, claims={paper: "x", contest: "y"}, directions=[science, systems])
+    make_application(ra, claims={paper: "x"}, directions=[systems], stage="interview")
+    make_application(intern, claims={contest: "y"}, stage="rejected")
+
+    html = staff_client.get(URL).content.decode()
+    assert "3 applications in all." in html
+    stages = table(html, "by-stage")
+    assert list(stages)[:3] == ["New", "Screening", "Interview"]
+    assert (stages["New"], stages["Interview"], stages["Rejected"], stages["Offer"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    assert table(html, "by-position") == {"RA": 2, "Intern": 1}
+    assert table(html, "by-direction") == {
+        "Applications": 0,
+        "Applications · For Science": 1,
+        "Systems": 2,
+    }
+    assert table(html, "by-criterion") == {"Paper": 2, "Contest": 2}
+
+
+@pytest.mark.django_db
+def test_applications_per_week_over_the_last_26_weeks():
+    today = timezone.localdate()
+    now = timezone.now()
+    make_application(submitted_at=now)
+    make_application(submitted_at=now)
+    make_application(submitted_at=now - timedelta(weeks=2))
+    make_application(submitted_at=now - timedelta(weeks=30))  # too old to show
+    weeks = dashboard.per_week(today=today)
+    assert len(weeks) == 26
+    assert weeks[-1].start == today - timedelta(days=today.weekday())
+    assert weeks[0].start == weeks[-1].start - timedelta(weeks=25)
+    assert [w.count for w in weeks][-3:] == [1, 0, 2]
+    assert sum(w.count for w in weeks) == 3
+
+
+@pytest.mark.django_db
+def test_weekly_chart_is_a_server_rendered_svg_without_script(staff_client):
+    make_application()
+    html = staff_client.get(URL).content.decode()
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" viewBox') :]
+    svg = svg[: svg.index("</svg>")]
+    bars = re.findall(r'<rect class="week"[^>]*data-count="(\d+)"', svg)
+    assert len(bars) == 26
+    assert bars[-1] == "1"
+    assert "Applications per week, last 26 weeks" in html
+    content = html.split('id="content-main"', 1)[1]
+    assert "<script" not in content
+
+
+@pytest.mark.django_db
+def test_dashboard_in_chinese(client, roles):
+    client.force_login(make_staff("reviewer", groups=["reviewers"]))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    html = client.get(URL).content.decode()
+    with translation.override("zh-hans"):
+        title = gettext("Applications dashboard")
+        by_stage = gettext("By stage")
+    assert (title, by_stage) != ("Applications dashboard", "By stage")
+    assert title in html and by_stage in html
+    assert '<html lang="zh-hans"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how_many", [1, 60])
+def test_dashboard_runs_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries, how_many
+):
+    position = make_position()
+    requirement = make_requirement()
+    direction = make_direction("DCML")
+    for i in range(how_many):
+        make_application(
+            position,
+            claims={requirement: "x"},
+            directions=[direction],
+            submitted_at=timezone.now() - timedelta(days=i * 3),
+            cv=False,
+        )
+    # Session, user, the user's and groups' permissions, then five counts.
+    with django_assert_num_queries(9):
+        assert staff_client.get(URL).status_code == 200

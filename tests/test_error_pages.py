@@ -1,0 +1,115 @@
+"""
+Friendly error pages in the page's language: 400, 403 (and the CSRF failure), 503 when
+the database is down — and on a submitted application, a 503 that says it was NOT saved,
+with nothing of it left behind.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
+from django.test import Client, RequestFactory
+from django.utils import translation
+
+from recruiting import views
+from recruiting.models import Application, Claim
+from tests.submissions import PDF, seeded_form_data
+
+LANGUAGES = [("", "zh-Hans"), ("/en", "en")]
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(("prefix", "lang"), LANGUAGES)
+def test_a_request_for_an_unknown_host_gets_the_400_page(client, db, prefix, lang):
+    response = client.get(f"{prefix}/privacy/", headers={"host": "attacker.example"})
+
+    assert response.status_code == 400
+    html = html_of(response)
+    assert f'<html lang="{lang}"' in html
+    assert ("请求有误" if lang == "zh-Hans" else "This request could not be understood") in html
+    assert "attacker.example" not in html
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "无权访问"), ("en", "Access denied")])
+def test_the_403_page_is_in_the_pages_language(db, language, text):
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        response = views.permission_denied(request)
+
+    assert response.status_code == 403
+    assert text in html_of(response)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [("", "表单没有提交成功"), ("/en", "The form could not be sent")],
+)
+def test_a_form_sent_without_its_csrf_cookie_gets_the_friendly_403_page(seeded, prefix, text):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"{prefix}/apply/", {"full_name": "x"})
+
+    assert response.status_code == 403
+    assert text in html_of(response)
+
+
+class DatabaseGoesAway:
+    """An execute wrapper: the first statement containing `needle` fails, and all after."""
+
+    def __init__(self, needle):
+        self.needle = needle
+        self.gone = False
+
+    def __call__(self, execute, sql, params, many, context):
+        self.gone = self.gone or self.needle in sql
+        if self.gone:
+            raise OperationalError("could not connect to server: Connection refused")
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "text"), [("", "网站暂时无法访问"), ("/en", "The site is briefly unavailable")]
+)
+def test_a_page_that_needs_the_database_while_it_is_down_gets_the_503_page(
+    client, seeded, prefix, text
+):
+    with connection.execute_wrapper(DatabaseGoesAway("SELECT")):
+        response = client.get(f"{prefix}/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    html = html_of(response)
+    assert text in html
+    assert "NOT saved" not in html and "没有被保存" not in html
+
+
+def files_in(storage):
+    return [path for path in Path(storage.location).rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "not_saved"),
+    [("", "你的申请没有被保存。"), ("/en", "Your application was NOT saved.")],
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_application_sent_while_the_database_fails_gets_503_saying_it_was_not_saved(
+    client, seeded, cv_storage, prefix, not_saved
+):
+    data = seeded_form_data(email="outage@example.org")
+    data["cv"] = SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")
+    # The row and the CV are written; the database goes away at the claims.
+    outage = DatabaseGoesAway('INSERT INTO "recruiting_claim"')
+
+    with connection.execute_wrapper(outage):
+        response = client.post(f"{prefix}/apply/", data)
+
+    assert outage.gone
+    assert response.status_code == 503
+    assert not_saved in html_of(response)
+    assert not Application.objects.exists()
+    assert not Claim.objects.exists()
+    assert files_in(cv_storage) == []

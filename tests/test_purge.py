@@ -1,0 +1,101 @@
+"""Retention: purge_applications deletes applications that ended long ago, with their CVs."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from recruiting.models import Application, Claim, Review, StageChange
+from tests.admin_factories import make_application, make_requirement, make_staff
+
+Stage = Application.Stage
+
+
+def ended(stage, days_ago, **fields):
+    application = make_application(**fields)
+    application.move_to(stage)
+    Application.objects.filter(pk=application.pk).update(
+        ended_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return application
+
+
+@pytest.fixture
+def applications(db, cv_storage):
+    requirement = make_requirement()
+    old_rejected = ended(Stage.REJECTED, 400, claims={requirement: "evidence"})
+    Review.objects.create(application=old_rejected, reviewer=make_staff("r"), rating=2)
+    return {
+        "old rejected": old_rejected,
+        "old accepted": ended(Stage.ACCEPTED, 200),
+        "recently withdrawn": ended(Stage.WITHDRAWN, 10),
+        # Under consideration for a year: never purged, however old.
+        "old but open": make_application(
+            stage=Stage.INTERVIEW, submitted_at=timezone.now() - timedelta(days=900)
+        ),
+    }
+
+
+def purge(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("purge_applications", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_purge_deletes_applications_that_ended_before_the_period_and_their_cvs(
+    applications, cv_storage, django_capture_on_commit_callbacks
+):
+    names = {key: a.cv.name for key, a in applications.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        output = purge("--older-than", "180")
+    remaining = set(Application.objects.values_list("pk", flat=True))
+    assert remaining == {
+        applications["recently withdrawn"].pk,
+        applications["old but open"].pk,
+    }
+    assert not cv_storage.exists(names["old rejected"])
+    assert not cv_storage.exists(names["old accepted"])
+    assert cv_storage.exists(names["recently withdrawn"])
+    assert cv_storage.exists(names["old but open"])
+    # Their claims, reviews and history go with them.
+    assert not Claim.objects.filter(application_id=applications["old rejected"].pk).exists()
+    assert not Review.objects.exists()
+    purged = [applications["old rejected"].pk, applications["old accepted"].pk]
+    assert not StageChange.objects.filter(application_id__in=purged).exists()
+    assert StageChange.objects.filter(application=applications["recently withdrawn"]).exists()
+    assert "Deleted 2 application(s)" in output
+
+
+def test_dry_run_lists_what_would_go_and_deletes_nothing(
+    applications, cv_storage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = purge("--older-than", "180", "--dry-run")
+    assert Application.objects.count() == 4
+    assert all(cv_storage.exists(a.cv.name) for a in applications.values())
+    assert f"Would delete application {applications['old rejected'].pk} (rejected" in output
+    assert f"Would delete application {applications['old accepted'].pk} (accepted" in output
+    assert str(applications["recently withdrawn"].pk) + " (" not in output
+    assert "2 application(s) would be deleted" in output
+    # Only ids: no name or e-mail in what may end up in a log.
+    assert applications["old rejected"].full_name not in output
+    assert applications["old rejected"].email not in output
+
+
+def test_default_period_is_the_retention_setting(applications, settings):
+    settings.APPLICATION_RETENTION_DAYS = 300
+    from recruiting.management.commands.purge_applications import Command
+
+    parser = Command().create_parser("manage.py", "purge_applications")
+    assert parser.parse_args([]).older_than == 300
+    assert "Delete applications whose stage ended" in Command.help
+
+
+def test_a_negative_period_is_refused(applications):
+    with pytest.raises(CommandError):
+        purge("--older-than", "-1")
+    assert Application.objects.count() == 4
