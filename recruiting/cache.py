@@ -23,6 +23,11 @@ def _version():
     return version
 
 
+def content_version():
+    """The current content version (one cache read): it changes whenever content does."""
+    return _version()
+
+
 def page_key(name, language):
     return f"pages:{_version()}:{name}:{language}"
 

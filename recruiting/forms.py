@@ -52,7 +52,9 @@ phone_number = RegexValidator(
 
 def links_in(text):
     """The links in a text, without the punctuation that ends a sentence around them."""
-    return [match.group().rstrip(LINK_TRAILING_PUNCTUATION) for match in LINK_PATTERN.finditer(text)]
+    return [
+        match.group().rstrip(LINK_TRAILING_PUNCTUATION) for match in LINK_PATTERN.finditer(text)
+    ]
 
 
 def direction_choices(directions):
@@ -303,7 +305,9 @@ class ApplicationForm(forms.Form):
         cv.seek(0)
         if header != b"%PDF-":
             raise forms.ValidationError(
-                _("This file is not a PDF, although its name ends in .pdf. Attach your CV as a PDF file."),
+                _(
+                    "This file is not a PDF, although its name ends in .pdf. Attach your CV as a PDF file."
+                ),
                 code="not_pdf_content",
             )
         return cv
@@ -520,11 +524,14 @@ class ApplicationForm(forms.Form):
 
     def save(self, *, language, on_commit=None):
         """
-        Save the application, its claims and its CV together: the file is written first,
-        and removed again if anything after it fails, so there is never a file without
-        its row nor a row without its file. on_commit(application) runs once the
-        transaction is committed. Returns the application, or None if an earlier one
-        for the same e-mail and position won a race (the form then carries the error).
+        Save the application, its claims and its CV together, in one transaction: the
+        rows first, then the file, then the commit. If anything fails the transaction
+        is rolled back and the file removed, so there is never a file without its row
+        nor a row without its file. Writing the file last, once the database's write
+        lock is held, keeps the moment where only a killed process could leave a file
+        behind as short as it can be. on_commit(application) runs once the transaction
+        is committed. Returns the application, or None if an earlier one for the same
+        e-mail and position won a race (the form then carries the error).
         """
         data = self.cleaned_data
         claims = [
@@ -560,9 +567,10 @@ class ApplicationForm(forms.Form):
             privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             priority=len(claims),
         )
-        # The storage picks the random name (models.cv_upload_to); the applicant's file
-        # name is never used.
-        application.cv.save("cv.pdf", data["cv"], save=False)
+        # A random name (models.cv_upload_to): the applicant's file name is never used.
+        cv_field = application.cv.field
+        application.cv = intended_name = cv_field.generate_filename(application, "cv.pdf")
+        stored_name = None
         try:
             with transaction.atomic():
                 application.save()
@@ -570,13 +578,21 @@ class ApplicationForm(forms.Form):
                 for claim in claims:
                     claim.application = application
                 Claim.objects.bulk_create(claims)
+                stored_name = cv_field.storage.save(
+                    intended_name, data["cv"], max_length=cv_field.max_length
+                )
+                if stored_name != intended_name:
+                    application.cv = stored_name
+                    Application.objects.filter(pk=application.pk).update(cv=stored_name)
                 if on_commit is not None:
                     transaction.on_commit(lambda: on_commit(application))
         except BaseException as error:
-            application.cv.storage.delete(application.cv.name)
-            if isinstance(error, IntegrityError) and self._earlier_application(
-                data["email"], data["position"]
-            ).exists():
+            # Also a partly written file, when the write itself failed.
+            cv_field.storage.delete(stored_name or intended_name)
+            if (
+                isinstance(error, IntegrityError)
+                and self._earlier_application(data["email"], data["position"]).exists()
+            ):
                 self.add_error("email", self.duplicate_error())
                 return None
             raise

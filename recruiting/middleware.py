@@ -1,9 +1,15 @@
+import functools
 import logging
 
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+
+from . import cache as page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +78,60 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "503.html", {"application_not_saved": submitted}, status=503)
         response["Retry-After"] = "60"
         return response
+
+
+class PageCacheMiddleware:
+    """
+    Serves the landing page, per language, from this process's memory for as long as
+    the content version in the shared cache stays the same: one cache read, and none of
+    the middleware below it (sessions, locale, CSRF, auth…) nor the view.
+
+    It must come right after WhiteNoiseMiddleware: SecurityMiddleware, above it, still
+    adds its headers (HSTS, nosniff…) to every response. The first request for a page
+    after any content change goes the whole way through, where the view serves it from
+    the page cache shared by all instances (recruiting.cache); its finished response,
+    body and headers (the CSP and the ETag included), is kept here for the next ones.
+    Conditional and HEAD requests always go the whole way (a 304 costs no SQL either).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.kept = {}  # path -> (content version, headers, body)
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            request.method != "GET"
+            or path not in landing_paths()
+            or "HTTP_IF_NONE_MATCH" in request.META
+            or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return self.get_response(request)
+        version = page_cache.content_version()
+        kept = self.kept.get(path)
+        if kept is not None and kept[0] == version:
+            response = HttpResponse(kept[2])
+            for name, value in kept[1]:
+                response.headers[name] = value
+            return response
+        response = self.get_response(request)
+        # The version was read before the page was rendered: if content changed
+        # meanwhile, the page is kept under the old version and never served again.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            self.kept[path] = (version, list(response.items()), response.content)
+        return response
+
+
+@functools.cache
+def landing_paths():
+    """The landing page's path in each language: / and /en/."""
+    paths = set()
+    for code, _ in settings.LANGUAGES:
+        with translation.override(code):
+            paths.add(reverse("recruiting:landing"))
+    return frozenset(paths)

@@ -546,7 +546,9 @@ class RateLimitCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_key_and_window")
+            models.UniqueConstraint(
+                fields=["key", "window"], name="one_counter_per_key_and_window"
+            )
         ]
 
     def __str__(self):

@@ -39,7 +39,9 @@ def client_key(request, scope, identity=None):
     within a scope; the address itself is never stored.
     """
     if identity is not None:
-        return salted_hmac(f"recruiting.ratelimit.{scope}", identity, algorithm="sha256").hexdigest()
+        return salted_hmac(
+            f"recruiting.ratelimit.{scope}", identity, algorithm="sha256"
+        ).hexdigest()
     address = client_ip(request)
     try:
         ip = ipaddress.ip_address(address)

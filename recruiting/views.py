@@ -39,14 +39,11 @@ def landing(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request):
     """
-    The application form. A submission first counts against the client's rate limit;
-    then the CV upload handler is installed, which must happen before anything (the
-    CSRF check included) reads the body. That is why CSRF is checked one level down.
+    The application form. The CV upload handler must be installed before anything
+    reads the body, the CSRF check included: that is why CSRF is checked one level
+    down, by _apply.
     """
     if request.method == "POST":
-        retry_after = ratelimit.hit(request)
-        if retry_after is not None:
-            return ratelimit.too_many_requests(request, retry_after)
         request.upload_handlers.insert(0, CVUploadHandler(request))
     return _apply(request)
 
@@ -57,6 +54,10 @@ def _apply(request):
         form = ApplicationForm(preselect_position=request.GET.get("position"))
         return render(request, "recruiting/apply.html", {"form": form})
 
+    # Every submission that passed the CSRF check counts, whatever becomes of it.
+    retry_after = ratelimit.hit(request)
+    if retry_after is not None:
+        return ratelimit.too_many_requests(request, retry_after)
     if "resend_status_link" in request.POST:
         return _resend_status_link(request)
     cv_handler = request.upload_handlers[0]

@@ -59,6 +59,17 @@ def run_wrk(url, duration, connections, threads):
     return parse_wrk(output), output
 
 
+def combine(runs):
+    """Rounds of equal length: mean throughput, worst p50 and p99, summed errors."""
+    return {
+        "requests_per_second": sum(r["requests_per_second"] for r in runs) / len(runs),
+        "p50_ms": max(r["p50_ms"] for r in runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "socket_errors": " ".join(r["socket_errors"] for r in runs if r["socket_errors"]),
+    }
+
+
 def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
@@ -80,7 +91,12 @@ def parse_wrk(output):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds of load on each URL (default 10)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternations of the two URLs (default 2)"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8410)
@@ -125,11 +141,21 @@ def main():
             status, _, body = server.get(f"/static/{STATIC_COPY}")
             assert status == 200 and body == page, status
             workers, threads = describe(server)
-            results = {}
-            for label, path in (("landing page", args.path), ("static file", STATIC_COPY)):
-                url = server.url + (path if path.startswith("/") else f"/static/{path}")
+            urls = {
+                "landing page": server.url + args.path,
+                "static file": f"{server.url}/static/{STATIC_COPY}",
+            }
+            for url in urls.values():
                 run_wrk(url, 1, args.connections, args.wrk_threads)  # warm-up
-                results[label], _ = run_wrk(url, args.duration, args.connections, args.wrk_threads)
+            # The two alternate, in short rounds, so that a change in the machine's load
+            # during the run weighs on both alike.
+            rounds = {label: [] for label in urls}
+            seconds = max(1, args.duration // args.rounds)
+            for _ in range(args.rounds):
+                for label, url in urls.items():
+                    result, _ = run_wrk(url, seconds, args.connections, args.wrk_threads)
+                    rounds[label].append(result)
+            results = {label: combine(runs) for label, runs in rounds.items()}
     finally:
         if redis_url:
             forget_redis_keys(redis_url, prefix)
@@ -142,7 +168,8 @@ def main():
         f"gunicorn: {workers} workers × {threads} threads on {os.cpu_count()} cores; "
         f"cache: {'Redis' if redis_url else 'files'}; "
         f"database: {env['DATABASE_URL'].split(':', 1)[0]}; "
-        f"wrk: {args.connections} connections, {args.duration} s each; "
+        f"wrk: {args.connections} connections, {args.duration} s on each URL "
+        f"in {args.rounds} rounds; "
         f"page: {len(page):,} bytes"
     )
     print(f"{'':14} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")

@@ -34,6 +34,14 @@ def roles(db):
 
 
 @pytest.fixture
+def lab(db):
+    """Positions, research directions and the five criteria (tests/factories.py)."""
+    from tests.factories import make_lab_content
+
+    return make_lab_content()
+
+
+@pytest.fixture
 def cv_storage(tmp_path, monkeypatch):
     """CV files go to a temporary folder for the test (the storage of Application.cv)."""
     from django.core.files.storage import FileSystemStorage

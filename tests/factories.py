@@ -7,8 +7,6 @@ data of a form that passes every check.
 import datetime
 from types import SimpleNamespace
 
-import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -27,7 +25,9 @@ def make_direction(slug, zh, en, parent=None, order=0):
     )
 
 
-def make_requirement(order, zh, en, keywords="", prompt_zh="请给出证据。", prompt_en="Your evidence."):
+def make_requirement(
+    order, zh, en, keywords="", prompt_zh="请给出证据。", prompt_en="Your evidence."
+):
     return Requirement.objects.create(
         order=order,
         short_title_zh_hans=zh,
@@ -144,19 +144,6 @@ def make_application(lab, **fields):
     }
     values.update(fields)
     return Application.objects.create(**values)
-
-
-@pytest.fixture
-def lab(db):
-    return make_lab_content()
-
-
-@pytest.fixture
-def cv_storage(tmp_path, monkeypatch):
-    """Uploaded CVs go to a temporary directory instead of var/media."""
-    storage = FileSystemStorage(location=tmp_path / "cvs", base_url=None)
-    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", storage)
-    return storage
 
 
 def stored_files(storage):

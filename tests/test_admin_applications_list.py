@@ -31,9 +31,16 @@ def names_listed(response):
 
 @pytest.mark.django_db
 def test_list_shows_the_columns_staff_sort_by(staff_client, cv_storage):
-    make_application(full_name="王小明", school="清华大学", claims={make_requirement(): "ICML"})
+    application = make_application(
+        full_name="王小明", school="清华大学", claims={make_requirement(): "ICML"}
+    )
     response = staff_client.get(URL)
     html = response.content.decode()
+    # Each row can be selected for an action.
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{application.pk}" '
+        'class="action-select" aria-label="Select this object for an action - 王小明 · '
+    ) in html
     for header in [
         "Full name",
         "Position",

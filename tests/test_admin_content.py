@@ -155,3 +155,27 @@ def test_view_on_site_goes_to_the_section_of_the_public_page(editor_client, cont
 def test_admin_title_is_the_labs(editor_client):
     html = editor_client.get(reverse("admin:index")).content.decode()
     assert "Lab recruiting admin" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model, prefix, child_field",
+    [
+        (Advisor, "achievements", "text_en"),
+        (AdvantageGroup, "items", "text_en"),
+        (ResearchDirection, "children", "title_en"),
+    ],
+    ids=["achievements under the advisor", "items under their group", "branches"],
+)
+def test_children_are_edited_inline_in_both_languages(
+    editor_client, content, model, prefix, child_field
+):
+    parent = model.objects.filter(**({"parent": None} if model is ResearchDirection else {}))[0]
+    if model is ResearchDirection:
+        ResearchDirection.objects.create(
+            slug="science", title_zh_hans="科学", parent=parent, order=1
+        )
+    url = reverse(f"admin:recruiting_{model._meta.model_name}_change", args=[parent.pk])
+    html = editor_client.get(url).content.decode()
+    assert f'name="{prefix}-0-{child_field}"' in html
+    assert f'name="{prefix}-0-order"' in html

@@ -3,7 +3,7 @@
 import pytest
 
 from recruiting.models import Application
-from tests.factories import cv_storage, errors_of, lab, submit  # noqa: F401
+from tests.factories import errors_of, submit
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 

@@ -4,11 +4,9 @@ import pytest
 from django.test import override_settings
 
 from recruiting.models import Application
-from tests.factories import (  # noqa: F401
+from tests.factories import (
     PDF_BYTES,
-    cv_storage,
     errors_of,
-    lab,
     pdf_upload,
     stored_files,
     submit,
@@ -142,8 +140,14 @@ def test_two_cvs_with_the_same_name_do_not_collide(client, lab, cv_storage):
 def test_the_cv_is_never_served_at_a_public_url(client, lab, cv_storage):
     submit(client, lab)
     name = Application.objects.get().cv.name
-    for url in [f"/media/{name}", f"/media/cvs/{name}", f"/cvs/{name}", f"/en/media/{name}",
-                f"/static/{name}", f"/{name}"]:
+    for url in [
+        f"/media/{name}",
+        f"/media/cvs/{name}",
+        f"/cvs/{name}",
+        f"/en/media/{name}",
+        f"/static/{name}",
+        f"/{name}",
+    ]:
         assert client.get(url).status_code == 404, url
 
 

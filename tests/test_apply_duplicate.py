@@ -5,13 +5,10 @@ from django.test import override_settings
 
 from recruiting.forms import ApplicationForm
 from recruiting.models import Application
-from tests.factories import (  # noqa: F401
+from tests.factories import (
     application_data,
-    cv_storage,
     errors_of,
-    lab,
     make_application,
-    pdf_upload,
     stored_files,
     submit,
 )
@@ -28,7 +25,10 @@ def earlier(lab):
     ("url", "message"),
     [
         ("/apply/", "你已用此邮箱申请过该职位，且该申请仍在审核中，因此不能重复申请。"),
-        ("/en/apply/", "You have already applied for this position with this e-mail address, and that application is still under consideration"),
+        (
+            "/en/apply/",
+            "You have already applied for this position with this e-mail address, and that application is still under consideration",
+        ),
     ],
 )
 def test_a_second_application_for_the_same_position_is_refused(client, lab, earlier, url, message):

@@ -7,7 +7,7 @@ from django.test import RequestFactory, override_settings
 
 from recruiting import emails
 from recruiting.models import Application
-from tests.factories import cv_storage, lab, make_application, submit  # noqa: F401
+from tests.factories import make_application, submit
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 
@@ -67,7 +67,9 @@ def test_no_e_mail_is_sent_before_the_application_is_committed(client, lab, mail
 
 
 @override_settings(LAB_NOTIFY_EMAILS=["reviewer1@lab.example", "reviewer2@lab.example"])
-def test_the_labs_reviewers_are_notified(client, lab, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_labs_reviewers_are_notified(
+    client, lab, mailoutbox, django_capture_on_commit_callbacks
+):
     application = apply_and_send(client, lab, "/en/apply/", django_capture_on_commit_callbacks)
     assert len(mailoutbox) == 2
     notification = mailoutbox[1]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from recruiting.models import Application
-from tests.factories import cv_storage, errors_of, lab, submit  # noqa: F401
+from tests.factories import errors_of, submit
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 
@@ -41,7 +41,10 @@ def test_a_start_date_of_today_is_accepted(client, lab):
     ("url", "message"),
     [
         ("/apply/", "该职位目前不接受申请。请从开放的职位中选择。"),
-        ("/en/apply/", "This position is not open for applications. Choose one of the open positions."),
+        (
+            "/en/apply/",
+            "This position is not open for applications. Choose one of the open positions.",
+        ),
     ],
 )
 def test_a_closed_position_is_refused(client, lab, url, message):
@@ -80,7 +83,10 @@ def test_a_direction_with_branches_cannot_be_chosen_itself(client, lab):
     ("url", "message"),
     [
         ("/apply/", "请勾选此项以同意隐私声明：未经同意，我们无法处理你的申请。"),
-        ("/en/apply/", "Tick this box to agree to the privacy notice: we cannot process an application without it."),
+        (
+            "/en/apply/",
+            "Tick this box to agree to the privacy notice: we cannot process an application without it.",
+        ),
     ],
 )
 def test_an_application_without_consent_is_refused(client, lab, url, message):
@@ -168,7 +174,9 @@ def test_a_statement_of_exactly_the_limit_is_accepted(client, lab):
         ("full_name", "bad\x00name", "null_characters_not_allowed"),
     ],
 )
-def test_wrong_types_and_unknown_choices_are_refused_with_a_message(client, lab, field, value, code):
+def test_wrong_types_and_unknown_choices_are_refused_with_a_message(
+    client, lab, field, value, code
+):
     response = submit(client, lab, **{field: value})
     assert response.status_code == 422
     assert code in errors_of(response, field)
@@ -176,9 +184,21 @@ def test_wrong_types_and_unknown_choices_are_refused_with_a_message(client, lab,
 
 
 @pytest.mark.parametrize(
-    "field", ["full_name", "email", "school", "major", "degree", "year_of_study",
-              "graduation_year", "position", "start_date", "duration_months", "work_mode",
-              "statement"]
+    "field",
+    [
+        "full_name",
+        "email",
+        "school",
+        "major",
+        "degree",
+        "year_of_study",
+        "graduation_year",
+        "position",
+        "start_date",
+        "duration_months",
+        "work_mode",
+        "statement",
+    ],
 )
 def test_required_fields_are_required(client, lab, field):
     response = submit(client, lab, **{field: None})

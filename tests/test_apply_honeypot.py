@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from recruiting.models import Application
-from tests.factories import cv_storage, lab, stored_files, submit  # noqa: F401
+from tests.factories import stored_files, submit
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from recruiting.models import Application
-from tests.factories import application_data, cv_storage, lab  # noqa: F401
+from tests.factories import application_data
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 

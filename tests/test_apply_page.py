@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from recruiting.models import Position, Requirement
-from tests.factories import lab  # noqa: F401
 
 
 def main_html(response):
@@ -16,7 +15,8 @@ def main_html(response):
 
 
 @pytest.mark.parametrize(
-    ("url", "heading", "send"), [("/apply/", "申请", "提交申请"), ("/en/apply/", "Apply", "Send my application")]
+    ("url", "heading", "send"),
+    [("/apply/", "申请", "提交申请"), ("/en/apply/", "Apply", "Send my application")],
 )
 def test_apply_page_shows_the_form_in_the_pages_language(client, lab, url, heading, send):
     response = client.get(url)
@@ -30,10 +30,28 @@ def test_apply_page_shows_the_form_in_the_pages_language(client, lab, url, headi
 
 def test_every_field_has_a_visible_label_in_chinese(client, lab):
     html = main_html(client.get("/apply/"))
-    for label in ["姓名", "电子邮箱", "电话（选填）", "微信号（选填）", "学校", "专业", "当前学历",
-                  "年级", "预计毕业年份", "职位", "感兴趣的研究方向", "最早可开始日期",
-                  "可投入的月数", "在北京线下还是远程", "个人主页（选填）", "GitHub（选填）",
-                  "Google Scholar（选填）", "为什么选择本课题组？", "简历（PDF）", "我已阅读并同意"]:
+    for label in [
+        "姓名",
+        "电子邮箱",
+        "电话（选填）",
+        "微信号（选填）",
+        "学校",
+        "专业",
+        "当前学历",
+        "年级",
+        "预计毕业年份",
+        "职位",
+        "感兴趣的研究方向",
+        "最早可开始日期",
+        "可投入的月数",
+        "在北京线下还是远程",
+        "个人主页（选填）",
+        "GitHub（选填）",
+        "Google Scholar（选填）",
+        "为什么选择本课题组？",
+        "简历（PDF）",
+        "我已阅读并同意",
+    ]:
         assert label in html, label
 
 
@@ -46,7 +64,7 @@ def test_every_active_criterion_is_a_checkbox_with_its_evidence_field_directly_u
         evidence = f'name="evidence_{requirement.pk}"'
         assert checkbox in html and evidence in html
         between = html[html.index(checkbox) : html.index(evidence)]
-        assert "name=\"criteria\"" not in between[len(checkbox) :], "another criterion in between"
+        assert 'name="criteria"' not in between[len(checkbox) :], "another criterion in between"
     assert "The conference and year, the paper&#x27;s title and link." in html
     assert "Top-venue paper" in html and "Top-venue paper." in html  # title and text
 
@@ -60,7 +78,9 @@ def test_inactive_criteria_are_not_offered(client, lab):
 
 def test_directions_are_the_leaves_with_branches_labelled_by_their_parent(client, lab):
     html = main_html(client.get("/en/apply/"))
-    labels = re.findall(r'for="id_directions_\d+" class="form-check-label">\s*(.*?)\s*</label>', html)
+    labels = re.findall(
+        r'for="id_directions_\d+" class="form-check-label">\s*(.*?)\s*</label>', html
+    )
     assert labels == [
         "General DCML",
         "DCML Applications · For Science",
@@ -70,7 +90,9 @@ def test_directions_are_the_leaves_with_branches_labelled_by_their_parent(client
 
 
 def test_only_open_positions_can_be_chosen(client, lab):
-    Position.objects.create(slug="closed", title_zh_hans="已关闭", title_en="Closed", is_open=False)
+    Position.objects.create(
+        slug="closed", title_zh_hans="已关闭", title_en="Closed", is_open=False
+    )
     Position.objects.create(
         slug="late",
         title_zh_hans="过期",
@@ -110,7 +132,10 @@ def test_the_statement_limit_is_shown_on_the_page(client, lab):
 
 def test_the_honeypot_is_hidden_by_a_class_not_an_inline_style(client, lab):
     html = main_html(client.get("/en/apply/"))
-    assert 'class="hp-field"  aria-hidden="true"' in html or 'class="hp-field" aria-hidden="true"' in html
+    assert (
+        'class="hp-field"  aria-hidden="true"' in html
+        or 'class="hp-field" aria-hidden="true"' in html
+    )
     honeypot = re.search(r'<input type="text" name="website"[^>]*>', html).group()
     assert 'tabindex="-1"' in honeypot and 'autocomplete="off"' in honeypot
     assert "style=" not in response_text(client)
@@ -148,3 +173,21 @@ def test_the_apply_page_costs_three_queries_whatever_the_content(
 def test_other_methods_are_refused(client, lab):
     assert client.put("/en/apply/").status_code == 405
     assert client.delete("/en/apply/").status_code == 405
+
+
+def test_with_the_labs_content_the_form_offers_the_posts_five_criteria_and_directions(
+    client, seeded
+):
+    html = main_html(client.get("/apply/"))
+    assert len(re.findall(r'name="criteria" value="\d+"', html)) == 5
+    for title in ["顶会论文", "研究与开源经验", "实习成果", "竞赛成绩", "科研热情"]:
+        assert f"<strong>{title}</strong>" in html
+    labels = re.findall(
+        r'for="id_directions_\d+" class="form-check-label">\s*(.*?)\s*</label>', html
+    )
+    assert labels == [
+        "General DCML",
+        "DCML Applications · For Science",
+        "DCML Applications · For AIGC",
+        "DCML Systems",
+    ]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import application_data, cv_storage, lab  # noqa: F401
+from tests.factories import application_data
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 
@@ -20,10 +20,20 @@ def refused(client, lab):
 
 
 def test_every_text_typed_is_shown_again(refused):
-    for value in ["李华", "li.hua@example.edu.cn", "+86 138 0000 0000", "lihua_2024", "北京大学",
-                  "计算机科学", "https://lihua.example.edu.cn/", "https://github.com/lihua",
-                  'value="2000-01-01"', 'name="year_of_study" value="2"',
-                  'name="graduation_year" value="2027"', 'name="duration_months" value="6"']:
+    for value in [
+        "李华",
+        "li.hua@example.edu.cn",
+        "+86 138 0000 0000",
+        "lihua_2024",
+        "北京大学",
+        "计算机科学",
+        "https://lihua.example.edu.cn/",
+        "https://github.com/lihua",
+        'value="2000-01-01"',
+        'name="year_of_study" value="2"',
+        'name="graduation_year" value="2027"',
+        'name="duration_months" value="6"',
+    ]:
         assert value in refused, value
     assert ">\n我对以数据为中心的机器学习很感兴趣。</textarea>" in refused
 
@@ -55,7 +65,10 @@ def test_the_page_asks_for_the_cv_again_next_to_its_field(refused):
 
 def test_the_cv_notice_is_in_chinese_on_the_chinese_page(client, lab):
     response = client.post("/apply/", application_data(lab, start_date="2000-01-01"))
-    assert "请重新上传简历：为保护你的隐私，表单被退回时不会保留已上传的文件。" in response.content.decode()
+    assert (
+        "请重新上传简历：为保护你的隐私，表单被退回时不会保留已上传的文件。"
+        in response.content.decode()
+    )
 
 
 def test_a_fresh_form_does_not_ask_to_attach_the_cv_again(client, lab):
@@ -66,7 +79,9 @@ def test_the_error_summary_at_the_top_links_to_each_field_in_error(client, lab):
     data = application_data(lab, start_date="2000-01-01", full_name="", consent=None)
     html = client.post("/en/apply/", data).content.decode()
     summary = html[html.index('id="error-summary"') : html.index("<form")]
-    assert 'role="alert"' in html[html.index('<div class="alert alert-danger error-summary"') :][:200]
+    assert (
+        'role="alert"' in html[html.index('<div class="alert alert-danger error-summary"') :][:200]
+    )
     assert "Your application was not sent. Please correct the following:" in summary
     anchors = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
     assert anchors == [
@@ -88,7 +103,9 @@ def test_the_summary_links_a_missing_criterion_to_the_first_checkbox(client, lab
 
 
 def test_each_error_is_shown_next_to_its_field(client, lab):
-    html = client.post("/en/apply/", application_data(lab, start_date="2000-01-01")).content.decode()
+    html = client.post(
+        "/en/apply/", application_data(lab, start_date="2000-01-01")
+    ).content.decode()
     field = html[html.index('id="div_id_start_date"') :]
     field = field[: field.index("</div> </div>")]
     assert "The start date cannot be in the past." in field

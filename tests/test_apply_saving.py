@@ -6,8 +6,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from recruiting import forms
 from recruiting.models import Application, Claim
-from tests.factories import cv_storage, lab, stored_files, submit  # noqa: F401
+from tests.factories import stored_files, submit
 
 pytestmark = pytest.mark.usefixtures("cv_storage")
 
@@ -117,13 +118,14 @@ def test_the_priority_is_indexed_for_sorting():
 
 def test_the_duplicate_constraint_lists_the_ended_stages():
     constraint = next(
-        c for c in Application._meta.constraints
+        c
+        for c in Application._meta.constraints
         if c.name == "one_open_application_per_email_and_position"
     )
     assert sorted(constraint.condition.children[0][1]) == sorted(Application.Stage.ended())
 
 
-def test_a_failure_after_the_cv_was_written_leaves_neither_row_nor_file(
+def test_a_failure_while_saving_the_claims_saves_nothing(
     client, lab, cv_storage, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     def broken(*args, **kwargs):
@@ -134,6 +136,26 @@ def test_a_failure_after_the_cv_was_written_leaves_neither_row_nor_file(
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, lab)
     assert response.status_code == 500
+    assert not Application.objects.exists()
+    assert not Claim.objects.exists()
+    assert stored_files(cv_storage) == []
+    assert mailoutbox == []
+
+
+def test_a_failure_after_the_cv_was_written_leaves_neither_row_nor_file(
+    client, lab, cv_storage, monkeypatch, mailoutbox
+):
+    written = []
+
+    def broken(callback, *args, **kwargs):
+        written.extend(stored_files(cv_storage))  # the file is there at this moment
+        raise RuntimeError("the commit failed")
+
+    monkeypatch.setattr(forms.transaction, "on_commit", broken)
+    client.raise_request_exception = False
+    response = submit(client, lab)
+    assert response.status_code == 500
+    assert len(written) == 1
     assert not Application.objects.exists()
     assert not Claim.objects.exists()
     assert stored_files(cv_storage) == []

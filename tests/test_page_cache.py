@@ -130,3 +130,29 @@ def test_a_conditional_get_after_an_edit_gets_the_new_page(client, seeded):
     assert response.status_code == 200
     assert response.headers["ETag"] != etag
     assert "Renamed since your last visit" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", LANDING_PAGES)
+def test_a_page_served_from_memory_carries_the_same_headers_as_a_rendered_one(
+    client, seeded, path
+):
+    rendered = client.get(path)
+    kept = client.get(path)
+
+    assert kept.content == rendered.content
+    assert dict(kept.items()) == dict(rendered.items())
+    assert kept.headers["Content-Security-Policy"]
+    assert kept.headers["X-Frame-Options"] == "DENY"
+    assert kept.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_shared_link_with_a_query_string_is_served_from_the_cache(
+    client, seeded, django_assert_num_queries
+):
+    client.get("/en/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/en/?from=wechat&share=1")
+
+    assert response.status_code == 200
+    assert "from=wechat" not in response.content.decode()

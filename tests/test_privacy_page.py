@@ -13,8 +13,13 @@ def main(client, url):
 
 def test_the_privacy_notice_in_english_answers_the_five_questions(client):
     html = main(client, "/en/privacy/")
-    for heading in ["What we collect", "Why", "Who sees it", "How long it is kept",
-                    "Seeing, correcting or deleting your data"]:
+    for heading in [
+        "What we collect",
+        "Why",
+        "Who sees it",
+        "How long it is kept",
+        "Seeing, correcting or deleting your data",
+    ]:
         assert f">{heading}</h2>" in html
     assert "Only the lab's reviewers" in html
     assert "365 days after it" in html
@@ -23,7 +28,13 @@ def test_the_privacy_notice_in_english_answers_the_five_questions(client):
 
 def test_the_privacy_notice_in_chinese(client):
     html = main(client, "/privacy/")
-    for heading in ["我们收集哪些信息", "用途", "谁能看到", "保存多久", "查看、更正或删除你的资料"]:
+    for heading in [
+        "我们收集哪些信息",
+        "用途",
+        "谁能看到",
+        "保存多久",
+        "查看、更正或删除你的资料",
+    ]:
         assert f">{heading}</h2>" in html
     assert "再保存 365 天" in html
     assert "本声明第 1 版。" in html

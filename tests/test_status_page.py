@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from recruiting.models import Application, Review
-from tests.factories import lab, make_application  # noqa: F401
+from tests.factories import make_application
 
 
 @pytest.fixture

@@ -1,9 +1,16 @@
 /* The application form's small enhancements; the form works fully without them.
+   - After a refusal, focus moves to the error summary at the top.
    - A character counter under each textarea marked data-counter (with a maxlength).
    - The evidence field of a criterion is hidden until its box is ticked, unless it
      already holds text or an error, so nothing typed is ever hidden. */
 (function () {
   "use strict";
+
+  // After a refusal, start at the list of what to correct (screen readers announce it).
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
 
   document.querySelectorAll("textarea[data-counter][maxlength]").forEach(function (area) {
     var limit = parseInt(area.getAttribute("maxlength"), 10);

@@ -120,7 +120,7 @@ def _context(browser, **options):
 
 @pytest.fixture
 def page(browser, site):
-    """A desktop-sized page; console errors (CSP violations included) fail the test."""
+    """A desktop-sized page; its console errors (CSP violations too) in page.console_errors."""
     context = _context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
