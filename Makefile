@@ -50,6 +50,15 @@ migrations-check: $(STAMP)
 test: lint migrations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The cached landing page against a static file of the same size, through gunicorn with
+# production settings on loopback (scripts/bench.py; about 30 s). Needs Debian's wrk.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	@# 200 applications with a 200 KB PDF from 20 clients, gunicorn on a fresh PostgreSQL
+	@# database (postgres@127.0.0.1); needs the PostgreSQL server.
+	$(BIN)/python scripts/bench_apply.py
+
 # Rebuild the Chinese catalogue: collect every string, fill untranslated ones from the
 # fragments in locale/zh_Hans/fragments/, compile. Needs Debian's gettext; the compiled
 # .mo is committed, so a fresh clone needs neither.

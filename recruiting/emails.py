@@ -44,7 +44,7 @@ def _lab_name():
 
 def _send(kind, application, subject, template, context, to):
     """Send one e-mail; return whether it went. Failures are logged, not raised."""
-    body = render_to_string(template, context)
+    body = render_to_string(template, context).strip() + "\n"
     message = EmailMessage(subject=subject, body=body, to=to)
     try:
         message.send()

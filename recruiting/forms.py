@@ -7,7 +7,6 @@ application's priority. Keywords found in the evidence are recorded for reviewer
 never refuse anyone.
 """
 
-import logging
 import re
 
 from crispy_forms.helper import FormHelper
@@ -24,8 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
 from .models import Application, Claim, Position, Requirement, ResearchDirection
-
-logger = logging.getLogger(__name__)
 
 STATEMENT_MAX_LENGTH = 2000
 EVIDENCE_MIN_LENGTH = 10
@@ -105,7 +102,7 @@ class CVUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.total += len(raw_data)
-        if start + len(raw_data) > settings.CV_MAX_BYTES or self.total > settings.CV_MAX_BYTES:
+        if self.total > settings.CV_MAX_BYTES:  # all files of the request together
             self.too_large.add(self.field_name)
             raise SkipFile
         return raw_data
@@ -243,6 +240,13 @@ class ApplicationForm(forms.Form):
                 )
                 % {"minimum": EVIDENCE_MIN_LENGTH},
             )
+
+        # Each evidence field right after the criteria, as on the page (error summary).
+        names = [name for name in self.fields if name not in self.evidence_fields]
+        after_criteria = names.index("criteria") + 1
+        self.order_fields(
+            names[:after_criteria] + list(self.evidence_fields) + names[after_criteria:]
+        )
 
         self.fields["statement"].help_text = _(
             "Why you would like to join this group and what you hope to work on. "

@@ -77,8 +77,8 @@ def test_the_labs_reviewers_are_notified(
     # The lab's language, whatever the applicant's.
     assert notification.subject == "新申请（满足 2 项要求）：研究助理（RA）"
     assert f"#{application.pk}" in notification.body
-    assert "顶会论文 (关键词: NeurIPS)" in notification.body
-    assert "竞赛成绩 (关键词: Kaggle)" in notification.body
+    assert "顶会论文 (关键词：NeurIPS)" in notification.body
+    assert "竞赛成绩 (关键词：Kaggle)" in notification.body
 
 
 def test_without_reviewers_configured_only_the_applicant_is_mailed(

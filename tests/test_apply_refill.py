@@ -111,3 +111,13 @@ def test_each_error_is_shown_next_to_its_field(client, lab):
     assert "The start date cannot be in the past." in field
     assert 'aria-invalid="true"' in field
     assert 'aria-describedby="id_start_date_helptext id_start_date_error"' in field
+
+
+def test_the_summary_lists_errors_in_the_order_of_the_page(client, lab):
+    data = application_data(
+        lab, full_name="", consent=None, **{f"evidence_{lab.paper.pk}": "short"}
+    )
+    html = client.post("/en/apply/", data).content.decode()
+    summary = html[html.index('id="error-summary"') : html.index("<form")]
+    anchors = re.findall(r'<a href="#([^"]+)">', summary)
+    assert anchors == ["id_full_name", f"id_evidence_{lab.paper.pk}", "id_consent"]

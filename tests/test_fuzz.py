@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from recruiting.models import Application, Claim, Requirement
@@ -144,6 +144,7 @@ class Ledger:
         return Application.objects.count(), Claim.objects.count(), files
 
     def check(self, before, response):
+        event(f"HTTP {response.status_code}")
         assert response.status_code < 500, response.status_code
         rows, claims, files = self.snapshot()
         if response.status_code == 302 and "/apply/thanks/" in response["Location"]:

@@ -5,15 +5,18 @@ where every gunicorn worker and every instance sees it: the database, or Redis.
 
 import concurrent.futures
 import http.client
+import os
 import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from urllib.parse import urlencode
 
 import pytest
-from django.test import override_settings
+from django.db import connection
+from django.test import RequestFactory, override_settings
 
 from recruiting import ratelimit
 from recruiting.models import Application, RateLimitCounter
@@ -150,22 +153,19 @@ def test_a_bots_honeypot_submissions_are_counted_too(client, lab):
 
 @pytest.fixture(scope="module")
 def redis_url():
-    """A throw-away redis-server on a port of ours, for the Redis counter."""
+    """
+    The Redis server named by REDIS_TEST_URL (as in CI), or a throw-away redis-server
+    started on a port of ours.
+    """
+    if os.environ.get("REDIS_TEST_URL"):
+        yield os.environ["REDIS_TEST_URL"]
+        return
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed")
+        pytest.skip("redis-server is not installed and REDIS_TEST_URL is not set")
+    command = [binary, "--port", str(REDIS_PORT), "--bind", "127.0.0.1"]
     process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(REDIS_PORT),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
+        [*command, "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -184,20 +184,30 @@ def redis_url():
 
 @pytest.fixture
 def redis_limit(redis_url, settings):
+    """The rate limit counted in Redis; yields a client that sees only our keys."""
     import redis
 
     settings.REDIS_URL = redis_url
     settings.APPLY_RATE_LIMIT = 2
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": "test-apply-ratelimit"}
+    }
     client = redis.Redis.from_url(redis_url)
-    client.flushdb()
+
+    def clear():
+        for key in client.scan_iter("test-apply-ratelimit:*"):
+            client.delete(key)
+
+    clear()
     ratelimit._redis_clients.clear()
     yield client
     ratelimit._redis_clients.clear()
+    clear()
 
 
 def test_with_redis_the_count_lives_in_redis_with_an_expiry(client, lab, redis_limit):
     assert post(client, lab, REMOTE_ADDR="198.51.100.9").status_code == 422
-    keys = redis_limit.keys("*")
+    keys = redis_limit.keys("test-apply-ratelimit:*")
     assert len(keys) == 1
     key = keys[0].decode()
     assert "198.51.100.9" not in key
@@ -273,3 +283,26 @@ def test_a_forged_cross_site_post_does_not_use_up_the_visitors_submissions(lab):
         assert client.post("/en/apply/", application_data(lab)).status_code == 403
     data = {**application_data(lab), "csrfmiddlewaretoken": token}
     assert client.post("/en/apply/", data).status_code == 302
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(APPLY_RATE_LIMIT=3)
+def test_simultaneous_submissions_are_counted_exactly_on_postgresql():
+    """Twelve submissions from one client at the same instant: exactly three pass."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+    request = RequestFactory().post("/en/apply/", REMOTE_ADDR="198.51.100.50")
+    start = threading.Barrier(12)
+
+    def one(_):
+        start.wait()
+        try:
+            return ratelimit.hit(request)
+        finally:
+            connection.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(one, range(12)))
+    assert sum(result is None for result in results) == 3
+    assert RateLimitCounter.objects.get().count == 12

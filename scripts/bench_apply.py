@@ -1,0 +1,223 @@
+"""
+Load test of the application form: 200 applications, each with a 200 KB PDF, from 20
+concurrent clients, against gunicorn with production settings on PostgreSQL.
+
+    .venv/bin/python scripts/bench_apply.py [--applications 200] [--clients 20]
+
+A fresh database is created on the PostgreSQL server (postgres@127.0.0.1, trust) and
+dropped at the end; the rate limit is off. Each client GETs the form (CSRF cookie and
+token), then POSTs its application. Afterwards every application must be saved exactly
+once with its file, with no 5xx, in under 10 seconds in all. Loopback only; every
+request has a timeout and the run stops by itself. Exits 1 if a check fails.
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tests import servers  # noqa: E402
+from tests.submissions import (  # noqa: E402
+    cookies_from,
+    csrf_token,
+    form_choices,
+    form_data,
+    multipart,
+    pdf_of_size,
+)
+
+PORT = 8515
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PDF_SIZE = 200 * 1024
+TIME_LIMIT = 10.0
+
+
+class Client(threading.Thread):
+    """One applicant's browser: its own connection, one application after another."""
+
+    def __init__(self, number, count, barrier, pdf):
+        super().__init__(daemon=True)
+        self.number = number
+        self.count = count
+        self.barrier = barrier
+        self.pdf = pdf
+        self.latencies = []  # seconds, GET form + POST application
+        self.post_latencies = []  # seconds, the POST alone
+        self.statuses = []
+        self.errors = []
+
+    def run(self):
+        self.barrier.wait()
+        for index in range(self.count):
+            try:
+                self.apply(f"bench-{self.number:02d}-{index:03d}@example.org")
+            except (OSError, http.client.HTTPException) as error:
+                self.errors.append(repr(error))
+
+    def apply(self, email):
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        try:
+            connection.request("GET", "/apply/")
+            response = connection.getresponse()
+            html = response.read().decode()
+            self.statuses.append(response.status)
+            cookies = cookies_from(response.getheaders())
+            choices = form_choices(html)
+            fields = form_data(
+                position=choices["position"][0],
+                directions=choices["directions"][:1],
+                criteria=choices["criteria"][:2],
+                email=email,
+                csrfmiddlewaretoken=csrf_token(html),
+            )
+            body, content_type = multipart(fields, {"cv": ("cv.pdf", self.pdf, "application/pdf")})
+            posted = time.perf_counter()
+            connection.request(
+                "POST",
+                "/apply/",
+                body=body,
+                headers={
+                    "Content-Type": content_type,
+                    "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            self.post_latencies.append(time.perf_counter() - posted)
+            self.statuses.append(response.status)
+            if response.status != 302:
+                self.errors.append(f"{email}: HTTP {response.status}")
+        finally:
+            connection.close()
+        self.latencies.append(time.perf_counter() - started)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    args = parser.parse_args()
+    if args.applications % args.clients:
+        parser.error("--applications must be a multiple of --clients")
+
+    database = f"labsite_bench_apply_{os.getpid()}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-apply-") as tmp:
+            return run(args, database, Path(tmp))
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def run(args, database, tmp):
+    url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}"
+    env = servers.production_env(
+        tmp,
+        DATABASE_URL=url,
+        APPLY_RATE_LIMIT="0",
+        GUNICORN_WORKERS=str(args.workers),
+        GUNICORN_THREADS=str(args.threads),
+        GUNICORN_ACCESS_LOG="/dev/null",
+        LOG_LEVEL="WARNING",
+    )
+    print(f"Setting up: database {database}, gunicorn {args.workers}×{args.threads} on :{PORT}")
+    servers.manage("migrate", "--noinput", env=env)
+    servers.manage("seed_content", env=env)
+    servers.manage("collectstatic", "--noinput", env=env)
+
+    pdf = pdf_of_size(PDF_SIZE)
+    per_client = args.applications // args.clients
+    with servers.running(PORT, env):
+        barrier = threading.Barrier(args.clients + 1)
+        clients = [Client(n, per_client, barrier, pdf) for n in range(args.clients)]
+        for client in clients:
+            client.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for client in clients:
+            client.join(timeout=120)
+        elapsed = time.perf_counter() - started
+        stuck = [c.number for c in clients if c.is_alive()]
+
+    latencies = [s for c in clients for s in c.latencies]
+    post_latencies = [s for c in clients for s in c.post_latencies]
+    statuses = [s for c in clients for s in c.statuses]
+    errors = [e for c in clients for e in c.errors]
+    expected = {
+        f"bench-{c:02d}-{i:03d}@example.org"
+        for c in range(args.clients)
+        for i in range(per_client)
+    }
+
+    with psycopg.connect(dbname=database, **PG) as db:
+        rows = db.execute("SELECT email, cv FROM recruiting_application").fetchall()
+        claims = db.execute("SELECT COUNT(*) FROM recruiting_claim").fetchone()[0]
+    emails = [email for email, _ in rows]
+    cvs = tmp / "media" / "cvs"
+    missing_files = [cv for _, cv in rows if not (cvs / cv).is_file()]
+    wrong_size = [
+        cv for _, cv in rows if (cvs / cv).is_file() and (cvs / cv).stat().st_size != PDF_SIZE
+    ]
+    files = [p for p in cvs.rglob("*") if p.is_file()]
+
+    server_errors = sum(1 for status in statuses if status >= 500)
+    print()
+    print(
+        f"{args.applications} applications, {PDF_SIZE // 1024} KB PDF each, {args.clients} clients"
+    )
+    print(f"  total time      {elapsed:.2f} s  ({args.applications / elapsed:.1f} applications/s)")
+    if latencies:
+        print(
+            f"  latency (GET form + POST)  p50 {statistics.median(latencies) * 1000:.0f} ms  "
+            f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms  "
+            f"max {max(latencies) * 1000:.0f} ms"
+        )
+        print(
+            f"  latency (POST alone)       p50 {statistics.median(post_latencies) * 1000:.0f} ms  "
+            f"p95 {percentile(post_latencies, 0.95) * 1000:.0f} ms  "
+            f"max {max(post_latencies) * 1000:.0f} ms"
+        )
+    print(f"  responses       {len(statuses)}  5xx {server_errors}  errors {len(errors)}")
+    print(
+        f"  saved           {len(rows)} rows, {len(set(emails))} distinct, {claims} claims, {len(files)} files"
+    )
+
+    checks = {
+        "every client finished": not stuck,
+        "no request failed": not errors,
+        "zero 5xx": server_errors == 0,
+        "all applications saved, each exactly once": sorted(emails) == sorted(expected),
+        "each with its file (200 KB)": not missing_files and not wrong_size,
+        "no file without its row": len(files) == len(rows),
+        "two claims each": claims == 2 * len(rows),
+        f"under {TIME_LIMIT:.0f} s": elapsed < TIME_LIMIT,
+    }
+    for name, ok in checks.items():
+        print(f"  [{'ok' if ok else 'FAILED'}] {name}")
+    for error in errors[:10]:
+        print(f"    {error}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
