@@ -286,6 +286,32 @@ def cv_upload_to(instance, filename):
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
+def orphan_cv_files(older_than):
+    """
+    Names of stored CV files that no application refers to, last modified before
+    `older_than`. A file is written inside the application's transaction, so a process
+    killed just before the commit leaves one behind; purge_applications deletes them.
+    """
+    storage = Application._meta.get_field("cv").storage
+
+    def walk(path):
+        try:
+            directories, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        for name in files:
+            yield f"{path}/{name}" if path else name
+        for directory in directories:
+            yield from walk(f"{path}/{directory}" if path else directory)
+
+    known = set(Application.objects.values_list("cv", flat=True))
+    return sorted(
+        name
+        for name in walk("")
+        if name not in known and storage.get_modified_time(name) < older_than
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def under_consideration(self):
         return self.exclude(stage__in=Application.Stage.ended())

@@ -99,3 +99,25 @@ def test_a_negative_period_is_refused(applications):
     with pytest.raises(CommandError):
         purge("--older-than", "-1")
     assert Application.objects.count() == 4
+
+
+def test_purge_deletes_old_cv_files_that_no_application_refers_to(db, cv_storage):
+    """A worker killed between writing a CV and committing leaves a file with no row."""
+    import os
+
+    from django.core.files.base import ContentFile
+
+    kept = make_application()
+    old_orphan = cv_storage.save("2026/01/old-orphan.pdf", ContentFile(b"%PDF-1.4 orphan"))
+    young_orphan = cv_storage.save("2026/01/young-orphan.pdf", ContentFile(b"%PDF-1.4 new"))
+    two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    os.utime(cv_storage.path(old_orphan), (two_hours_ago, two_hours_ago))
+
+    output = purge("--dry-run")
+    assert f"Would delete orphan CV file {old_orphan}" in output
+    assert cv_storage.exists(old_orphan)
+
+    purge()
+    assert not cv_storage.exists(old_orphan)
+    assert cv_storage.exists(young_orphan)  # may still be waiting for its commit
+    assert cv_storage.exists(kept.cv.name)
