@@ -85,7 +85,8 @@ _messages:
 lighthouse: $(STAMP)
 	bash scripts/lighthouse.sh
 
-# Property-based tests of the application form with 10,000 examples per test.
+# Property-based tests of the application form and status links: 10,000 examples in all
+# (make test runs 1,100 of them).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
 

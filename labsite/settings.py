@@ -144,7 +144,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "labsite"),
             "TIMEOUT": 24 * 3600,
             # Fail fast when Redis is away (health check, requests) instead of hanging.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

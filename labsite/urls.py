@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from recruiting import health, seo, views
+from recruiting import health, seo
 from recruiting.sitemaps import SITEMAPS
 
 urlpatterns = [

@@ -4,11 +4,17 @@ The page cache for the landing page.
 A page is stored per language under a key that includes a content version; editing any
 content row bumps the version (see signals.py), so every instance sharing the cache
 stops serving the old page at once. A hit costs one cache read and no SQL.
+
+Should the cache not answer (Redis down), pages are rendered from the database instead
+of failing: slower, but the site stays up.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 
@@ -33,11 +39,18 @@ def page_key(name, language):
 
 
 def get_page(name, language):
-    return cache.get(page_key(name, language))
+    try:
+        return cache.get(page_key(name, language))
+    except Exception as error:  # each backend raises its own (redis, OSError…)
+        logger.warning("page cache unavailable (%s)", type(error).__name__)
+        return None
 
 
 def set_page(name, language, content):
-    cache.set(page_key(name, language), content)
+    try:
+        cache.set(page_key(name, language), content)
+    except Exception as error:
+        logger.warning("page cache unavailable (%s)", type(error).__name__)
 
 
 def clear_pages():

@@ -107,7 +107,11 @@ class PageCacheMiddleware:
             or "HTTP_IF_MODIFIED_SINCE" in request.META
         ):
             return self.get_response(request)
-        version = page_cache.content_version()
+        request.get_host()  # a Host not in ALLOWED_HOSTS gets its 400, as below
+        try:
+            version = page_cache.content_version()
+        except Exception:  # the cache does not answer: the view renders the page
+            return self.get_response(request)
         kept = self.kept.get(path)
         if kept is not None and kept[0] == version:
             response = HttpResponse(kept[2])

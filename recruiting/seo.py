@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .templatetags.site_tags import HTML_LANG
+
 # The pages search engines may index; every other page (thank-you, status, errors)
 # gets <meta name="robots" content="noindex">.
 INDEXABLE_VIEWS = {"recruiting:landing", "recruiting:apply", "recruiting:privacy"}
 
-# hreflang values (BCP 47) for Django's language codes.
-HREFLANG = {"zh-hans": "zh-Hans", "en": "en"}
 OG_LOCALE = {"zh-hans": "zh_CN", "en": "en_US"}
 
 SHARE_IMAGE = "img/share.png"
@@ -45,8 +45,9 @@ SHARE_IMAGE_ALT = _(
     "Prof. Zhang Wentao's group, Peking University: research assistants (RA) and interns wanted"
 )
 
-# schema.org employmentType of each position, by slug. An RA post is paid by a stipend
-# for an agreed period, so TEMPORARY; interns are INTERN. Anything else: OTHER.
+# schema.org employmentType of each position, by slug. A research assistant is paid a
+# stipend (助研津贴) for a stay, not employed: TEMPORARY, rather than FULL_TIME or
+# CONTRACTOR. Internships are INTERN; anything else OTHER.
 EMPLOYMENT_TYPES = {"ra": "TEMPORARY"}
 
 
@@ -98,7 +99,7 @@ def page_links(request):
     current = translation.get_language()
     if current not in urls:
         current = settings.LANGUAGE_CODE
-    alternates = [Alternate(HREFLANG.get(code, code), url) for code, url in urls.items()]
+    alternates = [Alternate(HTML_LANG.get(code, code), url) for code, url in urls.items()]
     alternates.append(Alternate("x-default", urls[settings.LANGUAGE_CODE]))
     return PageLinks(
         canonical=urls[current],

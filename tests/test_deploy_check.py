@@ -3,9 +3,11 @@ Django's deployment checklist passes with production settings, as the site is st
 production: labsite.settings (not the test settings), read from the environment.
 """
 
+import os
+import runpy
 import secrets
 
-from tests.servers import manage, production_env
+from tests.servers import BASE_DIR, manage, production_env
 
 
 def production_https_env(tmp_path, **overrides):
@@ -49,3 +51,38 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def gunicorn_settings(monkeypatch, **env):
+    for name in list(os.environ):
+        if name.startswith("GUNICORN_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+
+def test_gunicorn_listens_on_loopback_and_trusts_only_loopback_by_default(monkeypatch):
+    config = gunicorn_settings(monkeypatch)
+
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+    assert 3 <= config["workers"] <= 9
+    assert config["worker_class"] == "gthread"
+    assert config["accesslog"] == "-"
+    assert config["timeout"] > 0 and config["graceful_timeout"] > 0
+
+
+def test_gunicorn_takes_its_settings_from_the_environment(monkeypatch):
+    config = gunicorn_settings(
+        monkeypatch,
+        GUNICORN_BIND="10.0.0.5:8000",
+        GUNICORN_WORKERS="3",
+        GUNICORN_THREADS="1",
+        GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.2",
+    )
+
+    assert config["bind"] == ["10.0.0.5:8000"]
+    assert config["workers"] == 3
+    assert config["worker_class"] == "sync"
+    assert config["forwarded_allow_ips"] == "10.0.0.2"

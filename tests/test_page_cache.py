@@ -3,6 +3,8 @@ The landing page is served from the page cache, per language, without a single S
 query; editing any content row shows on the next visit; conditional GETs get a 304.
 """
 
+import socket
+
 import pytest
 
 from recruiting import cache
@@ -156,3 +158,29 @@ def test_a_shared_link_with_a_query_string_is_served_from_the_cache(
 
     assert response.status_code == 200
     assert "from=wechat" not in response.content.decode()
+
+
+def test_a_request_for_an_unknown_host_is_refused_even_when_the_page_is_kept(client, seeded):
+    client.get("/en/")
+
+    response = client.get("/en/", headers={"host": "attacker.example"})
+
+    assert response.status_code == 400
+
+
+def test_the_landing_page_is_still_served_when_redis_does_not_answer(client, seeded, settings):
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", 8419)) != 0, "nothing may listen on 8419"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "recruiting.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:8419/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    lab = Lab.objects.get()
+    for path, name in [("/", lab.name_zh_hans), ("/en/", lab.name_en)]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert name in response.content.decode()

@@ -69,14 +69,17 @@ def live_server(request):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """
+    Chromium, once per test module. Playwright's sync API keeps an event loop running
+    in this thread while it is started, so Django's guard against database calls from
+    async code is lifted for that time only: the tests' own calls are synchronous.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the test code's own
-    # database calls are plain synchronous ones all the same.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
