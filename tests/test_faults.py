@@ -137,6 +137,31 @@ def test_a_submit_that_loses_the_database_saves_nothing_and_answers_503(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_commit_that_fails_after_the_file_was_written_leaves_no_file(
+    seeded, client, cv_dir, monkeypatch
+):
+    data = seeded_form_data(email="commit@example.org")
+    client.get("/apply/")
+    real_commit = connection.commit
+    failed = []
+
+    def commit():
+        if not failed and files_in(cv_dir):  # the CV is written: now the commit fails
+            failed.append(True)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_commit()
+
+    monkeypatch.setattr(connection, "commit", commit)
+    response = submit(client, data)
+    monkeypatch.undo()
+
+    assert failed
+    assert response.status_code == 503
+    assert not Application.objects.exists()
+    assert files_in(cv_dir) == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_after_the_database_comes_back_the_same_application_goes_through(seeded, client, cv_dir):
     data = seeded_form_data(email="retry@example.org")
     with connection.execute_wrapper(DatabaseGoesAway('INSERT INTO "recruiting_claim"')):
