@@ -21,3 +21,6 @@ AXES_ENABLED = True
 # Lets several people run the suite on one PostgreSQL server without sharing test_labsite.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
+# Static files straight from the source folders: the tests run without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
