@@ -367,6 +367,16 @@ class OwnReviewInline(admin.TabularInline):
         return type(formset.__name__, (formset,), {"reviewer": request.user})
 
 
+class ApplicationStageForm(forms.ModelForm):
+    """The change form: staff edit only the stage, and only to a stage it may take."""
+
+    def clean_stage(self):
+        stage = self.cleaned_data["stage"]
+        if self.instance.pk and stage != self.instance.stage:
+            self.instance.check_can_move_to(stage)
+        return stage
+
+
 def stage_action(stage, label):
     def action(modeladmin, request, queryset):
         modeladmin.move_selected(request, queryset, stage)
@@ -402,6 +412,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ("full_name", "email", "school", "claims__evidence")
     list_per_page = 100
     readonly_fields = APPLICANT_FIELDS + ("ended_at",)
+    form = ApplicationStageForm
     fieldsets = (
         (
             _("Applicant"),
@@ -540,8 +551,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     def move_selected(self, request, queryset, stage):
         moved = 0
         for application in queryset.order_by("pk"):
-            if application.move_to(stage, by=request.user) is not None:
-                moved += 1
+            try:
+                if application.move_to(stage, by=request.user) is not None:
+                    moved += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
         label = Application.Stage(stage).label
         self.message_user(
             request,

@@ -7,6 +7,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -439,6 +440,7 @@ class Application(models.Model):
         """
         stage = self.Stage(stage)
         now = timezone.now()
+        self.check_can_move_to(stage)
         with transaction.atomic():
             # Lock the row and read the stage it really has now: two staff moving the
             # same application at once record two consistent changes, not a lost one.
@@ -460,6 +462,29 @@ class Application(models.Model):
             self.ended_at = now if stage in self.Stage.ended() else None
             self.save(update_fields=["stage", "ended_at"])
         return change
+
+    def check_can_move_to(self, stage):
+        """
+        Refuse to reopen an application while the same person has another one under
+        consideration for the same position: one open application per person and
+        position, as the form and a database constraint already ensure.
+        """
+        if stage in self.Stage.ended():
+            return
+        others = (
+            Application.objects.under_consideration()
+            .filter(email__iexact=self.email, position_id=self.position_id)
+            .exclude(pk=self.pk)
+        )
+        if others.exists():
+            raise ValidationError(
+                _(
+                    "%(name)s has another application for this position under "
+                    "consideration. End that one before reopening this one."
+                ),
+                code="open_duplicate",
+                params={"name": self.full_name},
+            )
 
     def get_status_url(self):
         return reverse("recruiting:status", args=[self.token])

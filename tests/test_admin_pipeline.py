@@ -109,3 +109,29 @@ def test_rejection_notice_goes_only_to_rejected_applicants_when_asked(staff_clie
     assert "Rejection notice e-mailed to 1 applicant." in html
     assert "1 application is not in the rejected stage: nothing was sent." in html
     assert LogEntry.objects.filter(object_id=str(rejected.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_reopening_while_the_same_person_has_another_open_application_is_refused(
+    staff_client,
+):
+    """One open application per person and position: reopening the old one would break it."""
+    old = make_application(email="same@example.com")
+    old.move_to(Stage.WITHDRAWN)
+    make_application(email="Same@example.com", position=old.position)
+
+    response = run_action(staff_client, "move_to_screening", [old])
+    assert "has another application for this position under consideration" in (
+        response.content.decode()
+    )
+    old.refresh_from_db()
+    assert old.stage == Stage.WITHDRAWN
+
+    change_url = reverse("admin:recruiting_application_change", args=[old.pk])
+    response = staff_client.post(change_url, {"stage": "screening"})
+    assert response.status_code == 200  # the form again, with the error: not a 500
+    assert "has another application for this position under consideration" in (
+        response.content.decode()
+    )
+    old.refresh_from_db()
+    assert old.stage == Stage.WITHDRAWN
