@@ -225,15 +225,14 @@ class DirectionFilter(admin.RelatedFieldListFilter):
         return [(d.pk, str(d)) for d in directions]
 
 
-class ClaimInline(admin.TabularInline):
-    model = Claim
-    fields = ("requirement", "evidence_text", "keywords_found")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """A record staff read on the application but never add to, change or delete."""
+
     extra = 0
     can_delete = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("requirement")
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -243,6 +242,14 @@ class ClaimInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ClaimInline(ReadOnlyInline):
+    model = Claim
+    fields = ("requirement", "evidence_text", "keywords_found")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requirement")
 
     @admin.display(description=_("evidence"))
     def evidence_text(self, claim):
@@ -251,50 +258,26 @@ class ClaimInline(admin.TabularInline):
         return mark_safe(html.replace("\r\n", "\n").replace("\n", "<br>"))
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = StageChange
     fields = ("from_stage", "to_stage", "changed_by", "changed_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("stage history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class OtherReviewInline(admin.TabularInline):
+class OtherReviewInline(ReadOnlyInline):
     """The other staff's reviews: read-only, for only their author may edit them."""
 
     model = Review
     fields = ("reviewer", "rating", "comment", "updated_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("reviews by others")
 
     def get_queryset(self, request):
         return (
             super().get_queryset(request).exclude(reviewer=request.user).select_related("reviewer")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 RATING_CHOICES = [("", "---------")] + [(i, str(i)) for i in range(1, 6)]
