@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -239,19 +241,31 @@ PRIVACY_NOTICE_VERSION = "1"
 LAB_NOTIFY_EMAILS = envlist("LAB_NOTIFY_EMAILS")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
-# E-mail: the console unless an SMTP host is configured.
+# E-mail: SMTP when EMAIL_HOST is set, or the backend EMAIL_BACKEND names. Otherwise
+# the console on a laptop (debug on); with debug off, a backend that refuses to send,
+# so mail waits in the outbox and `check --deploy` says what is missing.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "recruiting.emails.UnconfiguredBackend"
+)
 EMAIL_PORT = envint("EMAIL_PORT", "587")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "1")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", "10")  # 1, 2, 4 … 60 min apart: about 4 h
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (e-mail now): tasks are rows in this database, run by
+# `manage.py run_worker`. A task running for longer than the lease is taken to have
+# lost its worker and runs again; it must exceed the slowest task (an SMTP timeout).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_LEASE_SECONDS = envint("TASK_LEASE_SECONDS", "600")
 
 # Security. DJANGO_HTTPS defaults to on whenever debug is off.
 HTTPS = envbool("DJANGO_HTTPS", "0" if DEBUG else "1")

@@ -6,9 +6,11 @@ with their pipeline, reviews, CSV export, protected CVs and a dashboard.
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.html import format_html, urlize
+from django.utils.html import format_html, format_html_join, urlize
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -27,7 +29,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from . import dashboard, export
+from . import dashboard, emails, export
 from .models import (
     Achievement,
     Advantage,
@@ -36,11 +38,12 @@ from .models import (
     Application,
     Claim,
     Lab,
+    Message,
+    MessageTemplate,
     Position,
     Requirement,
     ResearchDirection,
     Review,
-    StageChange,
 )
 
 logger = logging.getLogger(__name__)
@@ -258,15 +261,6 @@ class ClaimInline(ReadOnlyInline):
         return mark_safe(html.replace("\r\n", "\n").replace("\n", "<br>"))
 
 
-class StageChangeInline(ReadOnlyInline):
-    model = StageChange
-    fields = ("from_stage", "to_stage", "changed_by", "changed_at")
-    verbose_name_plural = _("stage history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-
 class OtherReviewInline(ReadOnlyInline):
     """The other staff's reviews: read-only, for only their author may edit them."""
 
@@ -362,7 +356,7 @@ class ApplicationStageForm(forms.ModelForm):
 
 def stage_action(stage, label):
     def action(modeladmin, request, queryset):
-        modeladmin.move_selected(request, queryset, stage)
+        return modeladmin.confirm_stage(request, queryset, stage, action=f"move_to_{stage}")
 
     action.__name__ = f"move_to_{stage}"
     description = lazy(lambda: gettext("Move to “%(stage)s”") % {"stage": label}, str)()
@@ -378,6 +372,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "degree",
         "priority",
         "stage",
+        "stage_message",
         "average_rating",
         "submitted",
         "cv_column",
@@ -394,7 +389,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     )
     search_fields = ("full_name", "email", "school", "claims__evidence")
     list_per_page = 100
-    readonly_fields = APPLICANT_FIELDS + ("ended_at",)
+    readonly_fields = APPLICANT_FIELDS + ("ended_at", "timeline")
     form = ApplicationStageForm
     fieldsets = (
         (
@@ -436,14 +431,15 @@ class ApplicationAdmin(admin.ModelAdmin):
             },
         ),
         (_("Decision"), {"fields": ("stage", "ended_at")}),
+        (_("Timeline"), {"fields": ("timeline",)}),
     )
-    inlines = [ClaimInline, OwnReviewInline, OtherReviewInline, StageChangeInline]
-    actions = ["export_csv", "notify_rejected"] + [
+    inlines = [ClaimInline, OwnReviewInline, OtherReviewInline]
+    actions = ["export_csv", "send_stage_message"] + [
         stage_action(value, label) for value, label in Application.Stage.choices
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_average_rating()
+        return super().get_queryset(request).with_average_rating().with_stage_message_state()
 
     def action_checkbox(self, obj):
         # The same markup as Django's, without a widget template per row: rendering
@@ -482,6 +478,55 @@ class ApplicationAdmin(admin.ModelAdmin):
         if application.average_rating is None:
             return None
         return f"{application.average_rating:.1f}"
+
+    @admin.display(description=_("stage's e-mail"))
+    def stage_message(self, application):
+        """Whether the message of the stage the application is in went out."""
+        state = application.stage_message_state
+        if state is None:
+            return ""
+        return Message.State(state).label
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, application):
+        """Stage moves and e-mails, oldest first, each with who or what state."""
+        if not application.pk:
+            return self.get_empty_value_display()
+        events = [
+            (
+                change.changed_at,
+                str(change),
+                str(change.changed_by) if change.changed_by else "",
+            )
+            for change in application.stage_changes.select_related("changed_by")
+        ]
+        events += [
+            (
+                message.created_at,
+                f"{message.get_kind_display()}: {message.subject}",
+                message.get_state_display()
+                + (f" ({message.last_error})" if message.last_error else ""),
+            )
+            for message in application.messages.all()
+        ]
+        events.append((application.submitted_at, gettext("Application submitted"), ""))
+        events.sort(key=lambda event: event[0])
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), what, detail)
+                for moment, what, detail in events
+            ),
+        )
+        return format_html(
+            '<table class="timeline"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            gettext("When"),
+            gettext("What"),
+            gettext("By or state"),
+            rows,
+        )
 
     @admin.display(description=_("CV"))
     def cv_column(self, application):
@@ -525,31 +570,132 @@ class ApplicationAdmin(admin.ModelAdmin):
     # -- saving ------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        # Only the stage is editable here; move_to records who moved it and when.
+        # Only the stage is editable here; move_to records who moved it and when. A
+        # stage with an e-mail to the applicant is confirmed first (response_change).
         if "stage" in form.changed_data:
-            obj.move_to(form.cleaned_data["stage"], by=request.user)
+            stage = form.cleaned_data["stage"]
+            if MessageTemplate.objects.filter(stage=stage).exists():
+                request._stage_to_confirm = stage
+            else:
+                obj.move_to(stage, by=request.user)
+
+    def response_change(self, request, obj):
+        stage = getattr(request, "_stage_to_confirm", None)
+        if stage is not None:
+            obj.refresh_from_db()
+            queryset = Application.objects.filter(pk=obj.pk)
+            return self.confirm_stage(request, queryset, stage, action=f"move_to_{stage}")
+        return super().response_change(request, obj)
 
     # -- actions -----------------------------------------------------------
 
-    def move_selected(self, request, queryset, stage):
-        moved = 0
-        for application in queryset.order_by("pk"):
+    def confirm_stage(self, request, queryset, stage, *, action):
+        """
+        The page between a stage action and its effect: which applications move, who
+        gets which e-mail in which language, with a preview of one. Nothing is sent
+        twice for the same stage unless staff tick "send again". With stage None, the
+        applications stay where they are and get their current stage's e-mail.
+        """
+        if request.POST.get("post") == "yes":
+            return self.apply_stage(
+                request,
+                queryset,
+                stage,
+                send=request.POST.get("send_message") == "on",
+                send_again=request.POST.get("send_again") == "on",
+            )
+        templates = emails.stage_templates()
+        origin = emails.site_url(request)
+        applications = list(queryset.select_related("position").order_by("pk"))
+        rows, preview = [], None
+        already_sent = set()
+        for target in {stage or a.stage for a in applications}:
+            already_sent |= emails.stage_messages_sent(
+                [a for a in applications if (stage or a.stage) == target], target
+            )
+        for application in applications:
+            target = stage or application.stage
+            template = templates.get(target)
+            moves = stage is not None and application.stage != stage
+            rows.append(
+                {
+                    "application": application,
+                    "moves": moves,
+                    "template": template,
+                    "already_sent": application.pk in already_sent,
+                    "language": dict(settings.LANGUAGES).get(
+                        application.language, application.language
+                    ),
+                }
+            )
+            if preview is None and template and (moves or stage is None):
+                subject, body = emails.render_stage_message(application, template, origin)
+                preview = {"application": application, "subject": subject, "body": body}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Confirm"),
+            "opts": self.opts,
+            "stage": Application.Stage(stage).label if stage else None,
+            "rows": rows,
+            "action": action,
+            "any_template": any(row["template"] for row in rows),
+            "any_already_sent": any(row["already_sent"] for row in rows),
+            "preview": preview,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/recruiting/application/stage_confirmation.html", context
+        )
+
+    def apply_stage(self, request, queryset, stage, *, send, send_again):
+        templates = emails.stage_templates()
+        origin = emails.site_url(request)
+        moved = queued = 0
+        for application in queryset.select_related("position").order_by("pk"):
+            target = stage or application.stage
+            template = templates.get(target) if send else None
             try:
-                if application.move_to(stage, by=request.user) is not None:
-                    moved += 1
+                with transaction.atomic():
+                    change = None
+                    if stage is not None:
+                        change = application.move_to(stage, by=request.user)
+                        moved += change is not None
+                    wanted = template is not None and (stage is None or change is not None)
+                    if wanted and (
+                        send_again or not emails.stage_messages_sent([application], target)
+                    ):
+                        emails.queue_stage_message(application, template, origin, by=request.user)
+                        queued += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
-        label = Application.Stage(stage).label
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d application moved to “%(stage)s”.",
-                "%(count)d applications moved to “%(stage)s”.",
-                moved,
+        if stage is not None:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d application moved to “%(stage)s”.",
+                    "%(count)d applications moved to “%(stage)s”.",
+                    moved,
+                )
+                % {"count": moved, "stage": Application.Stage(stage).label},
+                messages.SUCCESS,
             )
-            % {"count": moved, "stage": label},
-            messages.SUCCESS,
-        )
+        if send:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d e-mail queued: the worker sends it within minutes.",
+                    "%(count)d e-mails queued: the worker sends them within minutes.",
+                    queued,
+                )
+                % {"count": queued},
+                messages.SUCCESS if queued else messages.INFO,
+            )
+        return None
+
+    @admin.action(description=_("E-mail the current stage's message"), permissions=["change"])
+    def send_stage_message(self, request, queryset):
+        """Never automatic: staff pick this, see who gets what, and confirm."""
+        return self.confirm_stage(request, queryset, None, action="send_stage_message")
 
     @admin.action(description=_("Export selected applications as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
@@ -561,57 +707,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "private, no-store"
         logger.info("applications exported", extra={"user_id": request.user.pk})
         return response
-
-    @admin.action(description=_("E-mail the rejection notice"), permissions=["change"])
-    def notify_rejected(self, request, queryset):
-        """Never automatic: only when staff pick this action, and only for rejected ones."""
-        from .emails import send_rejection_notice
-
-        selected = list(queryset.select_related("position"))
-        rejected = [a for a in selected if a.stage == Application.Stage.REJECTED]
-        sent = failed = 0
-        for application in rejected:
-            if send_rejection_notice(application, request):
-                sent += 1
-                self.log_change(request, application, gettext("E-mailed the rejection notice."))
-            else:
-                failed += 1
-        if sent:
-            self.message_user(
-                request,
-                ngettext(
-                    "Rejection notice e-mailed to %(count)d applicant.",
-                    "Rejection notice e-mailed to %(count)d applicants.",
-                    sent,
-                )
-                % {"count": sent},
-                messages.SUCCESS,
-            )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "The rejection notice to %(count)d applicant could not be sent: "
-                    "try again later.",
-                    "The rejection notice to %(count)d applicants could not be sent: "
-                    "try again later.",
-                    failed,
-                )
-                % {"count": failed},
-                messages.ERROR,
-            )
-        skipped = len(selected) - len(rejected)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d application is not in the rejected stage: nothing was sent.",
-                    "%(count)d applications are not in the rejected stage: nothing was sent.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
 
     # -- extra pages -------------------------------------------------------
 
@@ -661,3 +756,83 @@ class ApplicationAdmin(admin.ModelAdmin):
             **dashboard.dashboard_context(),
         }
         return TemplateResponse(request, "admin/recruiting/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------
+# E-mails
+# ---------------------------------------------------------------------------
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(TabbedTranslationAdmin):
+    list_display = ("stage", "subject")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """The outbox: every e-mail the site sent or will send, read-only, failed ones retried."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "application_link",
+        "subject",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("state", "kind")
+    list_select_related = ("application__position",)
+    search_fields = ("subject",)
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    fields = (
+        "application_link",
+        "kind",
+        "stage",
+        "language",
+        "recipients",
+        "reply_to",
+        "subject",
+        "body",
+        "message_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "created_by",
+        "sent_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("application"), ordering="application")
+    def application_link(self, message):
+        if message.application_id is None:
+            return self.get_empty_value_display()
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:recruiting_application_change", args=[message.application_id]),
+            message.application,
+        )
+
+    @admin.action(description=_("Send the failed e-mails again"), permissions=["change"])
+    def retry(self, request, queryset):
+        count = emails.retry(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed e-mail queued again.",
+                "%(count)d failed e-mails queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,25 +1,47 @@
 """
-Every e-mail the site sends about an application.
+Every e-mail the site sends, through one outbox.
 
-The applicant's e-mails are written in the language they applied in; the lab's
-notification in the site's default language. Links are absolute: SITE_URL when it is
-set, otherwise the address of the request that caused the e-mail. A failure to send is
-logged with the application's id only (never a name or an address), and never undoes
-anything: the application stays saved.
+An e-mail is never sent on the request path. queue() renders it and writes it as a
+Message row, with the task that will deliver it, in the caller's transaction: committed
+together with the change that causes it, or not at all. The worker (`manage.py
+run_worker`, recruiting.tasks) delivers it with deliver(), retrying with back-off, and
+marks it failed after settings.EMAIL_MAX_ATTEMPTS tries; staff see every state.
+
+The applicant's e-mails are written in the language they applied in, with the lab's
+contact address (Lab.email, when editors set it) as Reply-To; the lab's notification in
+the site's default language. Logs name the message and application ids only, never an
+address or a name.
 """
 
+import datetime
 import logging
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Lab
+from .models import Lab, Message, MessageTemplate
 
 logger = logging.getLogger(__name__)
+
+
+class UnconfiguredBackend(BaseEmailBackend):
+    """
+    The backend when debug is off and neither EMAIL_HOST nor EMAIL_BACKEND is set:
+    it refuses to send, so messages wait in the outbox (and `check --deploy` fails)
+    instead of being printed, addresses and links included, into the service's log.
+    """
+
+    def send_messages(self, email_messages):
+        raise ImproperlyConfigured("E-mail is not configured: set EMAIL_HOST or EMAIL_BACKEND.")
 
 
 def site_url(request=None):
@@ -31,127 +53,276 @@ def site_url(request=None):
     return ""
 
 
-def status_url(application, request=None):
+def status_url(application, origin):
     """The absolute link to the application's status page, in the applicant's language."""
     with translation.override(application.language):
-        return site_url(request) + application.get_status_url()
+        return origin + application.get_status_url()
+
+
+def queue(kind, recipients, subject, body, *, application=None, language, stage="", by=None):
+    """Write one e-mail to the outbox and enqueue its delivery, in the current transaction."""
+    from .tasks import deliver_message
+
+    lab = Lab.objects.only("email").first()
+    message = Message.objects.create(
+        application=application,
+        kind=kind,
+        stage=stage,
+        language=language,
+        recipients=list(recipients),
+        reply_to=lab.email if lab and kind != Message.Kind.LAB_NOTIFICATION else "",
+        subject=subject,
+        body=body.strip() + "\n",
+        message_id=make_msgid(domain=_sender_domain()),
+        created_by=by,
+    )
+    deliver_message.enqueue(message.pk)
+    return message
+
+
+def _sender_domain():
+    # Given, so that make_msgid does not look up this machine's name on every call.
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
 
 def _lab_name():
-    lab = Lab.objects.first()
+    lab = Lab.objects.only("name").first()
     return lab.name if lab else ""
 
 
-def _send(kind, application, subject, template, context, to):
-    """Send one e-mail; return whether it went. Failures are logged, not raised."""
-    body = render_to_string(template, context).strip() + "\n"
-    message = EmailMessage(subject=subject, body=body, to=to)
-    try:
-        message.send()
-    except Exception as error:  # SMTP refusals, timeouts, DNS… any of them
-        logger.error(
-            "could not send the %s e-mail",
-            kind,
-            extra={"application_id": application.pk, "error": type(error).__name__},
-        )
-        return False
-    logger.info("sent the %s e-mail", kind, extra={"application_id": application.pk})
-    return True
-
-
-def _applicant_context(application, request):
+def _applicant_context(application, origin):
+    lab = Lab.objects.only("name", "email").first()
     return {
         "application": application,
-        "lab_name": _lab_name(),
+        "lab_name": lab.name if lab else "",
+        "contact_email": lab.email if lab else "",
         "position": application.position.title,
-        "status_url": status_url(application, request),
-        "privacy_url": site_url(request) + reverse("recruiting:privacy"),
+        "status_url": status_url(application, origin),
+        "privacy_url": origin + reverse("recruiting:privacy"),
         "retention_days": settings.APPLICATION_RETENTION_DAYS,
     }
 
 
-def send_confirmation(application, request=None):
+def queue_confirmation(application, origin):
     """Tell the applicant their application arrived, with the link to its status page."""
     with translation.override(application.language):
-        context = _applicant_context(application, request)
+        context = _applicant_context(application, origin)
         subject = _("Application received: %(position)s") % {"position": context["position"]}
-        return _send(
-            "confirmation",
-            application,
-            subject,
-            "emails/confirmation.txt",
-            context,
-            [application.email],
-        )
+        body = render_to_string("emails/confirmation.txt", context)
+    return queue(
+        Message.Kind.CONFIRMATION,
+        [application.email],
+        subject,
+        body,
+        application=application,
+        language=application.language,
+    )
 
 
-def send_lab_notification(application, request=None):
+def queue_lab_notification(application, origin):
     """Tell the lab's reviewers (settings.LAB_NOTIFY_EMAILS) a new application arrived."""
     if not settings.LAB_NOTIFY_EMAILS:
-        return False
+        return None
     with translation.override(settings.LANGUAGE_CODE):
         try:
             admin_path = reverse("admin:recruiting_application_change", args=[application.pk])
         except NoReverseMatch:
             admin_path = ""
-        claims = list(application.claims.select_related("requirement"))
         context = {
             "application": application,
             "position": application.position.title,
-            "claims": claims,
-            "admin_url": site_url(request) + admin_path if admin_path else "",
+            "claims": list(application.claims.select_related("requirement")),
+            "admin_url": origin + admin_path if admin_path else "",
         }
         subject = _("New application (%(count)s criteria): %(position)s") % {
             "count": application.priority,
             "position": context["position"],
         }
-        return _send(
-            "lab notification",
-            application,
-            subject,
-            "emails/lab_notification.txt",
-            context,
-            list(settings.LAB_NOTIFY_EMAILS),
-        )
+        body = render_to_string("emails/lab_notification.txt", context)
+    return queue(
+        Message.Kind.LAB_NOTIFICATION,
+        settings.LAB_NOTIFY_EMAILS,
+        subject,
+        body,
+        application=application,
+        language=settings.LANGUAGE_CODE,
+    )
 
 
-def send_application_emails(application, request=None):
-    """Both e-mails of a new application; called once the application is committed."""
-    send_confirmation(application, request)
-    send_lab_notification(application, request)
+def queue_application_emails(application, origin):
+    """Both e-mails of a new application, in the application's own transaction."""
+    queue_confirmation(application, origin)
+    queue_lab_notification(application, origin)
 
 
-def send_status_link(application, request=None):
+def queue_status_link(application, origin):
     """Send the status link again, to the address the application was made with only."""
     with translation.override(application.language):
-        context = _applicant_context(application, request)
+        context = _applicant_context(application, origin)
         subject = _("The status page of your application: %(position)s") % {
             "position": context["position"]
         }
-        return _send(
-            "status link",
-            application,
-            subject,
-            "emails/status_link.txt",
-            context,
-            [application.email],
-        )
+        body = render_to_string("emails/status_link.txt", context)
+    return queue(
+        Message.Kind.STATUS_LINK,
+        [application.email],
+        subject,
+        body,
+        application=application,
+        language=application.language,
+    )
 
 
-def send_rejection_notice(application, request=None):
-    """
-    Tell the applicant, in their language, that the lab will not take their application
-    further. Sent only when staff choose to (an explicit admin action), never
-    automatically. Returns whether the e-mail went.
-    """
+def render_stage_message(application, template, origin):
+    """(subject, body) of a stage's message for one applicant, in their language."""
     with translation.override(application.language):
-        context = _applicant_context(application, request)
-        subject = _("About your application: %(position)s") % {"position": context["position"]}
-        return _send(
-            "rejection notice",
-            application,
-            subject,
-            "emails/rejection.txt",
-            context,
-            [application.email],
+        return template.render(
+            {
+                "name": application.full_name,
+                "position": application.position.title,
+                "status_url": status_url(application, origin),
+                "lab": _lab_name(),
+            }
         )
+
+
+def queue_stage_message(application, template, origin, by=None):
+    subject, body = render_stage_message(application, template, origin)
+    return queue(
+        Message.Kind.STAGE,
+        [application.email],
+        subject,
+        body,
+        application=application,
+        language=application.language,
+        stage=template.stage,
+        by=by,
+    )
+
+
+def stage_messages_sent(applications, stage):
+    """Ids of the applications that were already sent (or will be) the stage's message."""
+    return set(
+        Message.objects.filter(application__in=applications, kind=Message.Kind.STAGE, stage=stage)
+        .exclude(state=Message.State.FAILED)
+        .values_list("application_id", flat=True)
+    )
+
+
+# -- Delivery, in the worker ---------------------------------------------------------------
+
+
+def retry_delay(attempts):
+    """Wait after the n-th failed try: 1, 2, 4… minutes, at most an hour."""
+    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def deliver(message_pk):
+    """
+    Send one queued message; returns its state afterwards. Safe to call twice, from
+    two workers at once: the message is claimed by one conditional UPDATE, and only
+    the worker that claimed it sends. A claim older than settings.TASK_LEASE_SECONDS
+    belongs to a worker that died, and is taken over.
+    """
+    now = timezone.now()
+    lost = now - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    claimed = (
+        Message.objects.filter(pk=message_pk)
+        .filter(
+            Q(state=Message.State.QUEUED, next_attempt_at__lte=now)
+            | Q(state=Message.State.SENDING, claimed_at__lt=lost)
+        )
+        .update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    message = Message.objects.get(pk=message_pk)
+    try:
+        _send(message)
+    except Exception as error:  # SMTP refusals, timeouts, DNS… any of them
+        return _failed(message, error)
+    Message.objects.filter(pk=message.pk).update(
+        state=Message.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    logger.info(
+        "sent the %s e-mail",
+        message.kind,
+        extra={"message_id": message.pk, "application_id": message.application_id},
+    )
+    return Message.State.SENT
+
+
+def _send(message):
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        to=message.recipients,
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"Message-ID": message.message_id},
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+    )
+    email.send()
+
+
+def _failed(message, error):
+    from .tasks import deliver_message
+
+    final = message.attempts >= settings.EMAIL_MAX_ATTEMPTS
+    detail = f"{type(error).__name__}: {error}"[:300]
+    with transaction.atomic():
+        if final:
+            state, next_attempt_at = Message.State.FAILED, message.next_attempt_at
+        else:
+            state, next_attempt_at = (
+                Message.State.QUEUED,
+                timezone.now() + retry_delay(message.attempts),
+            )
+        Message.objects.filter(pk=message.pk).update(
+            state=state, next_attempt_at=next_attempt_at, last_error=detail
+        )
+        if not final:
+            deliver_message.using(run_after=next_attempt_at).enqueue(message.pk)
+    (logger.error if final else logger.warning)(
+        "could not send the %s e-mail",
+        message.kind,
+        extra={
+            "message_id": message.pk,
+            "application_id": message.application_id,
+            "attempt": message.attempts,
+            "error": type(error).__name__,
+            "final": final,
+        },
+    )
+    return state
+
+
+def retry(messages):
+    """Queue failed messages again for a fresh round of tries (staff's action)."""
+    from .tasks import deliver_message
+
+    retried = 0
+    with transaction.atomic():
+        for pk in messages.filter(state=Message.State.FAILED).values_list("pk", flat=True):
+            Message.objects.filter(pk=pk, state=Message.State.FAILED).update(
+                state=Message.State.QUEUED,
+                attempts=0,
+                next_attempt_at=timezone.now(),
+                last_error="",
+            )
+            deliver_message.enqueue(pk)
+            retried += 1
+    return retried
+
+
+def oldest_unsent_age():
+    """Seconds since the oldest message still waiting was queued, or None."""
+    oldest = Message.objects.unsent().order_by("created_at").values_list("created_at", flat=True)
+    oldest = oldest.first()
+    if oldest is None:
+        return None
+    return max(0, round((timezone.now() - oldest).total_seconds()))
+
+
+def stage_templates():
+    """The stages that have a message, with their templates: {stage: MessageTemplate}."""
+    return {template.stage: template for template in MessageTemplate.objects.all()}

@@ -7,7 +7,9 @@ application's priority. Keywords found in the evidence are recorded for reviewer
 never refuse anyone.
 """
 
+import logging
 import re
+import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
@@ -22,7 +24,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
+from . import emails
 from .models import Application, Claim, Position, Requirement, ResearchDirection
+
+logger = logging.getLogger(__name__)
 
 STATEMENT_MAX_LENGTH = 2000
 EVIDENCE_MIN_LENGTH = 10
@@ -45,6 +50,29 @@ phone_number = RegexValidator(
     message=_("Enter a phone number: digits, with an optional + and country code."),
     code="invalid_phone",
 )
+
+
+def single_line(value):
+    """Refuse line breaks and control characters (bidi overrides, zero-width…)."""
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in value):
+        raise forms.ValidationError(
+            _("Write this on one line, without line breaks or control characters."),
+            code="not_single_line",
+        )
+
+
+# A scheme, "www." or a host name with a common top-level domain: never part of a name.
+WEB_ADDRESS_PATTERN = re.compile(
+    r"://|\bwww\.|\b[a-z0-9-]+\.(?:com|net|org|cn|io|me|info|xyz|top|cc|co|ru|link|site)\b",
+    re.IGNORECASE,
+)
+
+
+def no_web_address(value):
+    if WEB_ADDRESS_PATTERN.search(value):
+        raise forms.ValidationError(
+            _("Your name cannot contain a web address."), code="name_with_link"
+        )
 
 
 def links_in(text):
@@ -112,19 +140,28 @@ class CVUploadHandler(FileUploadHandler):
 
 
 class ApplicationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=100, validators=[single_line, no_web_address]
+    )
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
         help_text=_("We send the confirmation and the link to your status page here."),
     )
     phone = forms.CharField(
-        label=_("Phone (optional)"), max_length=30, required=False, validators=[phone_number]
+        label=_("Phone (optional)"),
+        max_length=30,
+        required=False,
+        validators=[single_line, phone_number],
     )
-    wechat = forms.CharField(label=_("WeChat ID (optional)"), max_length=50, required=False)
+    wechat = forms.CharField(
+        label=_("WeChat ID (optional)"), max_length=50, required=False, validators=[single_line]
+    )
 
-    school = forms.CharField(label=_("School or university"), max_length=150)
-    major = forms.CharField(label=_("Major"), max_length=150)
+    school = forms.CharField(
+        label=_("School or university"), max_length=150, validators=[single_line]
+    )
+    major = forms.CharField(label=_("Major"), max_length=150, validators=[single_line])
     degree = forms.ChoiceField(
         label=_("Current degree"), choices=[("", "—"), *Application.Degree.choices]
     )
@@ -526,16 +563,17 @@ class ApplicationForm(forms.Form):
 
     # -- Saving --------------------------------------------------------------------
 
-    def save(self, *, language, on_commit=None):
+    def save(self, *, language, origin):
         """
-        Save the application, its claims and its CV together, in one transaction: the
-        rows first, then the file, then the commit. If anything fails the transaction
-        is rolled back and the file removed, so there is never a file without its row
-        nor a row without its file. Writing the file last, once the database's write
-        lock is held, keeps the moment where only a killed process could leave a file
-        behind as short as it can be. on_commit(application) runs once the transaction
-        is committed. Returns the application, or None if an earlier one for the same
-        e-mail and position won a race (the form then carries the error).
+        Save the application, its claims, its CV and its e-mails (to the outbox) in one
+        transaction: the rows first, then the file, then the commit. If the commit does
+        not happen, the file is removed, so there is never a file without its row nor a
+        row without its file. Writing the file last, once the database's write lock is
+        held, keeps the moment where only a killed process could leave a file behind as
+        short as it can be. Once committed, the application is saved whatever fails
+        after (another app's on_commit hook, say): that is logged, never raised.
+        Returns the application, or None if an earlier one for the same e-mail and
+        position won a race (the form then carries the error).
         """
         data = self.cleaned_data
         claims = [
@@ -575,22 +613,31 @@ class ApplicationForm(forms.Form):
         cv_field = application.cv.field
         application.cv = intended_name = cv_field.generate_filename(application, "cv.pdf")
         stored_name = None
+        committed = []
         try:
             with transaction.atomic():
+                # The first commit hook: it runs before any other, so that an error in
+                # a later one cannot make a committed application look unsaved.
+                transaction.on_commit(lambda: committed.append(True))
                 application.save()
                 application.directions.set(data["directions"])
                 for claim in claims:
                     claim.application = application
                 Claim.objects.bulk_create(claims)
+                emails.queue_application_emails(application, origin)
                 stored_name = cv_field.storage.save(
                     intended_name, data["cv"], max_length=cv_field.max_length
                 )
                 if stored_name != intended_name:
                     application.cv = stored_name
                     Application.objects.filter(pk=application.pk).update(cv=stored_name)
-                if on_commit is not None:
-                    transaction.on_commit(lambda: on_commit(application))
         except BaseException as error:
+            if committed:
+                logger.exception(
+                    "an error after the application was committed",
+                    extra={"application_id": application.pk},
+                )
+                return application
             # Also a partly written file, when the write itself failed.
             cv_field.storage.delete(stored_name or intended_name)
             if (
@@ -608,12 +655,6 @@ class StatusLinkRequestForm(forms.Form):
 
     email = forms.EmailField(max_length=254)
     position = forms.SlugField(max_length=60)
-
-    def applications(self):
-        return Application.objects.under_consideration().filter(
-            email__iexact=self.cleaned_data["email"],
-            position__slug=self.cleaned_data["position"],
-        )
 
 
 def _megabytes(size):

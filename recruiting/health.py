@@ -2,7 +2,8 @@
 The health check for load balancers and monitoring: /healthz.
 
 It answers 200 when the database and the cache (Redis, when configured) answer, and 503
-naming what failed otherwise. It never touches the session or the user, so it sets no
+naming what failed otherwise. It also tells, as information only, how long the oldest
+e-mail of the outbox has been waiting (null when none is). It never touches the session or the user, so it sets no
 cookie, and it is never cached.
 """
 
@@ -14,6 +15,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .emails import oldest_unsent_age
 
 logger = logging.getLogger(__name__)
 
@@ -47,4 +50,10 @@ def healthz(request):
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"}
     body.update((name, "ok" if answered else "unavailable") for name, answered in checks.items())
+    if checks["database"]:
+        # Information for monitoring, never a reason to take the instance out.
+        try:
+            body["outbox_oldest_unsent_seconds"] = oldest_unsent_age()
+        except DatabaseError:
+            logger.warning("health check: the outbox does not answer", exc_info=True)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -3,6 +3,7 @@ The lab's page content (edited by staff in the admin, in Chinese and English thr
 django-modeltranslation: see translation.py) and the applications sent through the site.
 """
 
+import re
 import secrets
 import uuid
 
@@ -14,8 +15,9 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # ---------------------------------------------------------------------------
 # Page content
@@ -216,10 +218,6 @@ class Position(OrderedContent):
     def get_absolute_url(self):
         return reverse("recruiting:landing") + "#positions"
 
-    @property
-    def is_accepting(self):
-        return self.is_open and (self.deadline is None or self.deadline >= timezone.localdate())
-
 
 class RequirementQuerySet(models.QuerySet):
     def active(self):
@@ -334,6 +332,19 @@ class ApplicationQuerySet(models.QuerySet):
         return self.annotate(
             average_rating=models.Subquery(average, output_field=models.FloatField())
         )
+
+    def with_stage_message_state(self):
+        """Annotate `stage_message_state`: the state of the current stage's last e-mail."""
+        latest = (
+            Message.objects.filter(
+                application=models.OuterRef("pk"),
+                kind=Message.Kind.STAGE,
+                stage=models.OuterRef("stage"),
+            )
+            .order_by("-created_at", "-pk")
+            .values("state")[:1]
+        )
+        return self.annotate(stage_message_state=models.Subquery(latest))
 
 
 class Application(models.Model):
@@ -489,10 +500,6 @@ class Application(models.Model):
     def get_status_url(self):
         return reverse("recruiting:status", args=[self.token])
 
-    @property
-    def is_under_consideration(self):
-        return self.stage not in self.Stage.ended()
-
 
 class Claim(models.Model):
     """An applicant's claim to meet one requirement, with the evidence they gave."""
@@ -604,3 +611,167 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… · {self.window} · {self.count}"
+
+
+# ---------------------------------------------------------------------------
+# The lab's e-mails: templates staff edit, and the outbox the worker delivers
+# ---------------------------------------------------------------------------
+
+# What a message template may contain, filled in for each applicant. Plain names in
+# braces, replaced as text: an editor's template can never run code or read settings.
+PLACEHOLDERS = {
+    "name": _("the applicant's full name"),
+    "position": _("the position, in the applicant's language"),
+    "status_url": _("the link to the applicant's status page"),
+    "lab": _("the group's name"),
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{([a-z_]+)\}")
+
+
+class MessageTemplate(models.Model):
+    """The e-mail an applicant gets when staff move the application to a stage."""
+
+    STAGES = [
+        Application.Stage.INTERVIEW,
+        Application.Stage.OFFER,
+        Application.Stage.REJECTED,
+    ]
+
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        unique=True,
+        choices=[(stage.value, stage.label) for stage in STAGES],
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=lazy(
+            lambda: (
+                gettext("Plain text. These are filled in for each applicant: %(names)s.")
+                % {
+                    "names": pgettext("separator between list items", "; ").join(
+                        f"{{{name}}} ({meaning})" for name, meaning in PLACEHOLDERS.items()
+                    )
+                }
+            ),
+            str,
+        )(),
+    )
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["stage"]
+
+    def __str__(self):
+        return self.get_stage_display()
+
+    def clean(self):
+        unknown = set()
+        for field in self._meta.get_fields():
+            if field.name.startswith(("subject", "body")) and isinstance(
+                field, models.CharField | models.TextField
+            ):
+                unknown |= set(PLACEHOLDER_PATTERN.findall(getattr(self, field.attname) or ""))
+        unknown -= set(PLACEHOLDERS)
+        if unknown:
+            raise ValidationError(
+                _("Unknown placeholder %(names)s: use only %(known)s."),
+                code="unknown_placeholder",
+                params={
+                    "names": ", ".join(f"{{{name}}}" for name in sorted(unknown)),
+                    "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+                },
+            )
+
+    def render(self, values):
+        """(subject, body) in the active language, placeholders filled in."""
+
+        def fill(text):
+            return PLACEHOLDER_PATTERN.sub(
+                lambda match: str(values.get(match.group(1), match.group(0))), text
+            )
+
+        return fill(self.subject), fill(self.body)
+
+
+class MessageQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(state__in=[Message.State.QUEUED, Message.State.SENDING])
+
+
+class Message(models.Model):
+    """
+    One e-mail in the outbox. It is written in the same transaction as the change that
+    causes it (an application, a stage move) and delivered by the worker
+    (recruiting.tasks), with retries and back-off; the row keeps its state for staff.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation to the applicant")
+        LAB_NOTIFICATION = "lab_notification", _("Notification to the lab")
+        STATUS_LINK = "status_link", _("Status link sent again")
+        STAGE = "stage", _("Stage message to the applicant")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("e-mail", "Queued")
+        SENDING = "sending", pgettext_lazy("e-mail", "Sending")
+        SENT = "sent", pgettext_lazy("e-mail", "Sent")
+        FAILED = "failed", pgettext_lazy("e-mail", "Failed")
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Application.Stage.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=10)
+    recipients = models.JSONField(_("to"), default=list)
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    # The same Message-ID on every try: a mail store that sees it twice keeps one copy.
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("sent by"),
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The oldest unsent message (/healthz) without reading the sent ones.
+            models.Index(
+                fields=["created_at"],
+                name="message_unsent_idx",
+                condition=models.Q(state__in=["queued", "sending"]),
+            ),
+            models.Index(fields=["application", "kind", "stage"]),
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -27,9 +27,15 @@ ROLES = {
         "review": ["view", "add", "change"],
         "claim": ["view"],
         "stagechange": ["view"],
+        # The outbox: read it, queue failed e-mails again (an action that needs "change").
+        "message": ["view", "change"],
+        "messagetemplate": ["view"],
     },
-    # Edit the lab's page; nothing about applications.
-    "editors": {model: ["add", "change", "delete", "view"] for model in CONTENT_MODELS},
+    # Edit the lab's page and the texts of its e-mails; nothing about applications.
+    "editors": {
+        model: ["add", "change", "delete", "view"]
+        for model in [*CONTENT_MODELS, "messagetemplate"]
+    },
 }
 
 

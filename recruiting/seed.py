@@ -544,3 +544,71 @@ REQUIREMENTS = [
         "keywords": "",
     },
 ]
+
+
+# The e-mails staff send when they move an application to one of these stages: not
+# from the post, but plain site texts that state no fact the post does not give (no
+# date, place or person). Editors change them in the admin.
+MESSAGE_TEMPLATES = [
+    {
+        "stage": "interview",
+        "subject": {
+            "zh_hans": "面试邀请：{position}",
+            "en": "Invitation to an interview: {position}",
+        },
+        "body": {
+            "zh_hans": (
+                "{name}，你好：\n\n"
+                "感谢你申请{position}。课题组希望邀请你参加面试，具体安排我们会另行通知。\n\n"
+                "你可以在申请状态页面查看进展：\n{status_url}\n\n{lab}"
+            ),
+            "en": (
+                "Dear {name},\n\n"
+                "Thank you for your application for {position}. The lab would like to invite "
+                "you to an interview; we will write to you again with the arrangements.\n\n"
+                "You can follow your application on its status page:\n{status_url}\n\n{lab}"
+            ),
+        },
+    },
+    {
+        "stage": "offer",
+        "subject": {
+            "zh_hans": "录用通知：{position}",
+            "en": "An offer from the lab: {position}",
+        },
+        "body": {
+            "zh_hans": (
+                "{name}，你好：\n\n"
+                "很高兴通知你，课题组希望录用你为{position}。后续事项我们会另行与你联系。\n\n"
+                "你可以在申请状态页面查看进展：\n{status_url}\n\n{lab}"
+            ),
+            "en": (
+                "Dear {name},\n\n"
+                "We are glad to tell you that the lab would like to offer you the place of "
+                "{position}. We will write to you again about the next steps.\n\n"
+                "You can follow your application on its status page:\n{status_url}\n\n{lab}"
+            ),
+        },
+    },
+    {
+        "stage": "rejected",
+        "subject": {
+            "zh_hans": "关于你的申请：{position}",
+            "en": "About your application: {position}",
+        },
+        "body": {
+            "zh_hans": (
+                "{name}，你好：\n\n"
+                "感谢你申请{position}，也感谢你对课题组的关注。经过审阅，课题组不会继续推进你的申请。"
+                "\n\n祝你学业和科研顺利。\n\n申请状态页面：\n{status_url}\n\n{lab}"
+            ),
+            "en": (
+                "Dear {name},\n\n"
+                "Thank you for your application for {position} and for your interest in the "
+                "lab. After considering it, the lab will not take your application further."
+                "\n\nWe wish you every success in your studies and your research.\n\n"
+                "Status page:\n{status_url}\n\n{lab}"
+            ),
+        },
+    },
+]

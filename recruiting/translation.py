@@ -8,6 +8,7 @@ from .models import (
     AdvantageGroup,
     Advisor,
     Lab,
+    MessageTemplate,
     Position,
     Requirement,
     ResearchDirection,
@@ -67,3 +68,8 @@ class PositionTranslation(TranslationOptions):
 @register(Requirement)
 class RequirementTranslation(TranslationOptions):
     fields = ("short_title", "text", "evidence_prompt")
+
+
+@register(MessageTemplate)
+class MessageTemplateTranslation(TranslationOptions):
+    fields = ("subject", "body")

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import cache, emails, ratelimit
+from . import cache, emails, ratelimit, tasks
 from .content import landing_content
 from .forms import ApplicationForm, CVUploadHandler, StatusLinkRequestForm
-from .models import Application
+from .models import Application, Lab, Message
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,7 @@ def _apply(request):
         logger.info("application refused by the honeypot")
         return _no_store(render(request, "recruiting/thanks.html", {"application": None}))
     if form.is_valid():
-        application = form.save(
-            language=get_language(),
-            on_commit=lambda saved: emails.send_application_emails(saved, request),
-        )
+        application = form.save(language=get_language(), origin=emails.site_url(request))
         if application is not None:
             logger.info("application received", extra={"application_id": application.pk})
             return redirect("recruiting:thanks", token=application.token)
@@ -87,9 +84,11 @@ def _resend_status_link(request):
         return render(request, "400.html", status=400)
     email = form.cleaned_data["email"]
     if ratelimit.hit(request, scope="status-link", identity=email.lower()) is None:
-        for application in form.applications().select_related("position"):
-            emails.send_status_link(application, request)
-    # The same answer whether or not an application matched: the page never tells.
+        # The worker looks the address up: the answer, and the time it takes, is the
+        # same whether or not the address has applied.
+        tasks.send_status_links.enqueue(
+            email, form.cleaned_data["position"], emails.site_url(request)
+        )
     return _no_store(render(request, "recruiting/thanks.html", {"resent_to": email}))
 
 
@@ -113,6 +112,10 @@ def thanks(request, token):
     context = {
         "application": application,
         "status_url": emails.site_url(request) + application.get_status_url(),
+        # The page says the link "was sent" only once it was.
+        "confirmation_sent": application.messages.filter(
+            kind=Message.Kind.CONFIRMATION, state=Message.State.SENT
+        ).exists(),
     }
     return _no_store(render(request, "recruiting/thanks.html", context))
 
@@ -150,6 +153,7 @@ def privacy(request):
         "retention_days": settings.APPLICATION_RETENTION_DAYS,
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
         "from_email": settings.DEFAULT_FROM_EMAIL,
+        "contact_email": Lab.objects.values_list("email", flat=True).first() or "",
         "rate_limit": settings.APPLY_RATE_LIMIT,
     }
     return render(request, "recruiting/privacy.html", context)

@@ -53,6 +53,29 @@ def cv_storage(tmp_path, monkeypatch):
     return storage
 
 
+@pytest.fixture
+def run_worker(db):
+    """
+    Run the background worker once, in this process: every task due now (e-mails of the
+    outbox above all), as `manage.py run_worker --batch` does. Returns the e-mails sent.
+    """
+    import signal
+
+    from django.core import mail
+
+    def run():
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        before = len(getattr(mail, "outbox", []))
+        try:
+            call_command("run_worker", "--batch", verbosity=0)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        return list(getattr(mail, "outbox", []))[before:]
+
+    return run
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI, a skipped browser or PostgreSQL test is a failure: they must run there."""

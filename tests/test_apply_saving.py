@@ -146,12 +146,14 @@ def test_a_failure_after_the_cv_was_written_leaves_neither_row_nor_file(
     client, lab, cv_storage, monkeypatch, mailoutbox
 ):
     written = []
+    real_save = cv_storage.save
 
-    def broken(callback, *args, **kwargs):
+    def broken(*args, **kwargs):
+        real_save(*args, **kwargs)
         written.extend(stored_files(cv_storage))  # the file is there at this moment
         raise RuntimeError("the commit failed")
 
-    monkeypatch.setattr(forms.transaction, "on_commit", broken)
+    monkeypatch.setattr(cv_storage, "save", broken)
     client.raise_request_exception = False
     response = submit(client, lab)
     assert response.status_code == 500

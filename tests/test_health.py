@@ -1,12 +1,15 @@
 """/healthz tells a load balancer whether this instance can serve: database and cache."""
 
+import datetime
 import socket
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection
+from django.utils import timezone
 
-HEALTHY = {"status": "ok", "database": "ok", "cache": "ok"}
+HEALTHY = {"status": "ok", "database": "ok", "cache": "ok", "outbox_oldest_unsent_seconds": None}
 
 
 def closed_port():
@@ -54,7 +57,12 @@ def test_health_check_answers_503_naming_redis_when_it_does_not_answer(client, d
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+        "outbox_oldest_unsent_seconds": None,
+    }
     assert_sets_no_cookie_and_is_never_cached(response)
 
 
@@ -74,3 +82,29 @@ def test_health_check_is_ok_with_redis_when_redis_answers(client, db, settings):
 
     assert response.status_code == 200
     assert response.json() == HEALTHY
+
+
+def test_health_check_tells_the_age_of_the_oldest_unsent_e_mail_and_stays_healthy(client, db):
+    from recruiting.models import Message
+
+    def message(minutes_ago, state):
+        return Message.objects.create(
+            kind=Message.Kind.CONFIRMATION,
+            language="en",
+            recipients=["a@example.org"],
+            subject="s",
+            body="b",
+            message_id=f"<{minutes_ago}.{state}@example.org>",
+            state=state,
+            created_at=now - datetime.timedelta(minutes=minutes_ago),
+        )
+
+    with time_machine.travel("2026-11-29 10:00:00+08:00", tick=False):
+        now = timezone.now()
+        message(60, Message.State.SENT)  # sent: no longer waiting
+        message(5, Message.State.QUEUED)
+        message(2, Message.State.SENDING)
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {**HEALTHY, "outbox_oldest_unsent_seconds": 300}

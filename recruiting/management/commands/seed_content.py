@@ -3,7 +3,8 @@ Load the lab's content (recruiting/seed.py) into the database, in Chinese and En
 
 The rule that makes it safe to run again: the content is split into sections (the lab,
 the advisor, the honours, the open-source systems, the reasons to join with their items,
-the research directions with their branches, the positions, the requirements), and a
+the research directions with their branches, the positions, the requirements, the
+e-mail templates of the stages), and a
 section is filled only when it is empty. A section that has any row, whatever staff did
 to it in the admin (edited, reordered, deleted some rows, added others), is left exactly
 as it is: no existing row is ever updated, and no seeded row is added next to it. All
@@ -23,6 +24,7 @@ from recruiting.models import (
     AdvantageGroup,
     Advisor,
     Lab,
+    MessageTemplate,
     Position,
     Requirement,
     ResearchDirection,
@@ -52,7 +54,7 @@ class Command(BaseCommand):
     help = (
         "Load the lab's recruitment content from the source post, in Chinese and English. "
         "Safe to run again: each section (lab, advisor, honours, systems, reasons to join, "
-        "research directions, positions, requirements) is filled only when it is empty, "
+        "research directions, positions, requirements, e-mail templates) is filled only when it is empty, "
         "so nothing is duplicated and nothing staff changed in the admin is overwritten. "
         "To restore a section, delete all of its rows and run the command again."
     )
@@ -91,6 +93,7 @@ class Command(BaseCommand):
         self.fill("research directions", ResearchDirection.objects.all(), self.create_directions)
         self.fill("positions", Position.objects.all(), self.create_positions)
         self.fill("requirements", Requirement.objects.all(), self.create_requirements)
+        self.fill("message templates", MessageTemplate.objects.all(), self.create_templates)
 
         if options["verbosity"] >= 1:
             if self.created:
@@ -139,3 +142,8 @@ class Command(BaseCommand):
         for order, entry in enumerate(seed.REQUIREMENTS, start=1):
             Requirement.objects.create(**fields(entry, order=order, is_active=True))
         return len(seed.REQUIREMENTS)
+
+    def create_templates(self):
+        for entry in seed.MESSAGE_TEMPLATES:
+            MessageTemplate.objects.create(**fields(entry))
+        return len(seed.MESSAGE_TEMPLATES)

@@ -1,0 +1,59 @@
+"""
+The work done off the request path, by the worker (`manage.py run_worker`), through
+Django's Tasks API (the django-tasks backport) and its database backend
+(django-tasks-db): a task is a row written in the caller's transaction, and workers take
+rows with SELECT … FOR UPDATE SKIP LOCKED, so any number of them, on any number of
+instances, share one queue. Every task here is idempotent: a task whose worker died is
+run again (recover_lost_tasks).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from . import emails
+from .models import Application
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def deliver_message(message_pk):
+    """Send one e-mail of the outbox (see emails.deliver)."""
+    return emails.deliver(message_pk)
+
+
+@task()
+def send_status_links(email, position_slug, origin):
+    """
+    Queue the status link of each application under consideration made with this
+    address for this position. Run here rather than in the request, so that the page
+    answers in the same time whether or not the address has applied.
+    """
+    applications = (
+        Application.objects.under_consideration()
+        .filter(email__iexact=email, position__slug=position_slug)
+        .select_related("position")
+    )
+    for application in applications:
+        emails.queue_status_link(application, origin)
+
+
+def recover_lost_tasks():
+    """
+    Run again the tasks whose worker died (killed, machine lost) while running them:
+    those started longer ago than settings.TASK_LEASE_SECONDS. Returns how many.
+    """
+    lost = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    count = (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=lost)
+        .update(status=TaskResultStatus.READY)
+    )
+    if count:
+        logger.warning("%d tasks of a lost worker queued again", count)
+    return count
