@@ -1,5 +1,6 @@
 # Two commands matter: `make run` (set up, migrate, load the lab's content, serve on
-# http://127.0.0.1:8000) and `make test`. Both need only Python 3.11+ and make.
+# http://127.0.0.1:8000 with the worker that sends e-mail) and `make test`. Both need
+# only Python 3.11+ and make.
 
 PYTHON ?= python3
 VENV := .venv
@@ -33,8 +34,12 @@ run: $(STAMP)
 	@echo "  Staff:     create an account with"
 	@echo "             DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo "             then log in at http://$(HOST):$(PORT)/admin/"
+	@echo "  E-mails:   printed below by the worker. Ctrl-C stops the site and the worker."
 	@echo
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The Procfile's two processes, web (gunicorn, reloading on code changes) and worker.
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(RUN_ENV) GUNICORN_BIND=$(HOST):$(PORT) \
+		GUNICORN_WORKERS=$${GUNICORN_WORKERS:-2} GUNICORN_PRELOAD=0 GUNICORN_RELOAD=1 \
+		$(BIN)/honcho start
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -40,6 +40,8 @@ worker_class = "gthread" if threads > 1 else "sync"
 # because nothing opens a database or Redis connection at import time. A code upgrade
 # then needs a restart (systemctl restart), not a HUP.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# `make run` only: restart workers when the code changes (needs GUNICORN_PRELOAD=0).
+reload = os.environ.get("GUNICORN_RELOAD", "0") == "1"
 
 timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent this long is killed
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # to finish requests on stop

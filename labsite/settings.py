@@ -338,5 +338,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # The worker polls: its "starting", "no more tasks" lines would fill the log.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }

@@ -45,7 +45,14 @@ class Lab(models.Model):
     intro = models.TextField(_("introduction"), blank=True)
     meeting_place = models.CharField(_("where the group meets"), max_length=200, blank=True)
     online_meeting = models.CharField(_("online meetings"), max_length=200, blank=True)
-    email = models.EmailField(_("contact e-mail"), blank=True)
+    email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_(
+            "Where applicants write to the lab. When set, it is the reply address of "
+            "every e-mail to applicants and the privacy notice names it."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     requirements_rule = models.CharField(
         _("requirements rule"),
@@ -733,7 +740,7 @@ class Message(models.Model):
         _("stage"), max_length=20, choices=Application.Stage.choices, blank=True
     )
     language = models.CharField(_("language"), max_length=10)
-    recipients = models.JSONField(_("to"), default=list)
+    recipients = models.JSONField(_("recipients"), default=list)
     reply_to = models.EmailField(_("reply to"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
@@ -760,8 +767,8 @@ class Message(models.Model):
     objects = MessageQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("e-mail")
-        verbose_name_plural = _("e-mails")
+        verbose_name = _("e-mail message")
+        verbose_name_plural = _("e-mail messages")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The oldest unsent message (/healthz) without reading the sent ones.

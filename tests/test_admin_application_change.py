@@ -114,8 +114,8 @@ def test_changing_the_stage_on_the_form_records_who_and_when(staff_client, revie
         reviewer,
     )
     html = staff_client.get(change_url(application)).content.decode()
-    history = html.split("Stage history", 1)[1]
-    assert "New" in history and "Interview" in history and "reviewer" in history
+    history = html.split("Timeline", 1)[1]
+    assert "New → Interview" in history and "reviewer" in history
 
 
 @pytest.mark.django_db

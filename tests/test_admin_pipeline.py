@@ -1,11 +1,12 @@
-"""The pipeline: bulk stage moves with history, and the explicit rejection notice."""
+"""
+The pipeline: stage moves, confirmed first, with history; the stage's e-mail to the
+applicant, shown before it goes, never sent twice unless staff ask.
+"""
 
 import pytest
-from django.contrib.admin.models import LogEntry
-from django.core import mail
 from django.urls import reverse
 
-from recruiting.models import Application, StageChange
+from recruiting.models import Application, Message, StageChange
 from tests.admin_factories import make_application, make_staff
 
 URL = reverse("admin:recruiting_application_changelist")
@@ -24,12 +25,10 @@ def staff_client(client, reviewer):
     return client
 
 
-def run_action(client, action, applications):
-    return client.post(
-        URL,
-        {"action": action, "_selected_action": [a.pk for a in applications]},
-        follow=True,
-    )
+def run_action(client, action, applications, **confirmation):
+    """Pick the action, then confirm it on the page that follows (as staff click)."""
+    data = {"action": action, "_selected_action": [a.pk for a in applications]}
+    return client.post(URL, {**data, "post": "yes", **confirmation}, follow=True)
 
 
 @pytest.mark.django_db
@@ -87,28 +86,30 @@ def test_history_shows_on_the_application_after_a_bulk_move(staff_client):
     run_action(staff_client, "move_to_screening", [application])
     run_action(staff_client, "move_to_offer", [application])
     url = reverse("admin:recruiting_application_change", args=[application.pk])
-    history = staff_client.get(url).content.decode().split("Stage history", 1)[1]
-    assert history.index("Screening") < history.index("Offer")
+    history = staff_client.get(url).content.decode().split("Timeline", 1)[1]
+    assert history.index("New → Screening") < history.index("Screening → Offer")
     assert history.count("reviewer") >= 2
 
 
 @pytest.mark.django_db
-def test_moving_to_rejected_sends_no_email(staff_client):
-    application = make_application()
-    run_action(staff_client, "move_to_rejected", [application])
-    assert mail.outbox == []
+def test_a_bulk_move_stops_at_a_confirmation_page_until_confirmed(staff_client):
+    first, second = make_application(full_name="Ada"), make_application(full_name="Bo")
+    data = {"action": "move_to_screening", "_selected_action": [first.pk, second.pk]}
+    response = staff_client.post(URL, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Move 2 applications to “Screening”?" in html
+    assert "Ada" in html and "Bo" in html
+    assert set(Application.objects.values_list("stage", flat=True)) == {"new"}
+    assert not StageChange.objects.exists()
 
 
 @pytest.mark.django_db
-def test_rejection_notice_goes_only_to_rejected_applicants_when_asked(staff_client):
-    rejected = make_application(stage=Stage.REJECTED, email="rejected@example.com")
-    interviewing = make_application(stage=Stage.INTERVIEW, email="interview@example.com")
-    response = run_action(staff_client, "notify_rejected", [rejected, interviewing])
-    html = response.content.decode()
-    assert [m.to for m in mail.outbox] == [["rejected@example.com"]]
-    assert "Rejection notice e-mailed to 1 applicant." in html
-    assert "1 application is not in the rejected stage: nothing was sent." in html
-    assert LogEntry.objects.filter(object_id=str(rejected.pk)).exists()
+def test_moving_to_a_stage_without_a_template_sends_no_email(staff_client, run_worker):
+    application = make_application()
+    run_action(staff_client, "move_to_screening", [application], send_message="on")
+    assert not Message.objects.exists()
+    assert run_worker() == []
 
 
 @pytest.mark.django_db

@@ -146,3 +146,28 @@ def test_an_smtp_failure_keeps_the_message_queued_and_is_logged_with_ids_only(
         assert private not in logged
     assert set(Message.objects.values_list("state", "attempts")) == {("queued", 1)}
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "before", "after"),
+    [
+        (
+            "/en/apply/",
+            "We will also e-mail this link to you within a few minutes.",
+            "We have also sent this link to your e-mail address.",
+        ),
+        ("/apply/", "我们还会在几分钟内把这个链接发送到你的邮箱。", None),
+    ],
+)
+def test_the_thank_you_page_says_the_link_was_sent_only_once_it_was(
+    client, lab, run_worker, url, before, after
+):
+    response = submit(client, lab, url)
+    thanks = response["Location"]
+    html = client.get(thanks).content.decode()
+    assert before in html
+    run_worker()
+    html = client.get(thanks).content.decode()
+    assert before not in html
+    if after:
+        assert after in html

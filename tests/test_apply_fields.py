@@ -204,3 +204,70 @@ def test_required_fields_are_required(client, lab, field):
     response = submit(client, lab, **{field: None})
     assert response.status_code == 422
     assert errors_of(response, field) == ["required"]
+
+
+@pytest.mark.parametrize("field", ["full_name", "school", "major", "wechat", "phone"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "李华\r\nBcc: victim@example.org",
+        "Li Hua\nVisit https://evil.example",
+        "Li\u2028Hua",  # a Unicode line separator
+        "Li\u202eauH",  # a right-to-left override, which reverses what follows
+        "Li\tHua",
+    ],
+    ids=["crlf", "newline", "line-separator", "bidi-override", "tab"],
+)
+def test_a_single_line_field_refuses_line_breaks_and_control_characters(client, lab, field, value):
+    response = submit(client, lab, **{field: value})
+    assert response.status_code == 422
+    assert "not_single_line" in errors_of(response, field)
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/apply/", "请写在一行内，不要包含换行或控制字符。"),
+        ("/en/apply/", "Write this on one line, without line breaks or control characters."),
+    ],
+)
+def test_the_refusal_of_a_line_break_says_why_in_the_applicants_language(
+    client, lab, url, message
+):
+    response = submit(client, lab, url, full_name="李华\n点击领奖")
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Li Hua https://evil.example/win",
+        "www.evil.example",
+        "李华 evil.com/prize",
+        "Li Hua (bit.ly://x)",
+    ],
+)
+def test_a_name_with_a_web_address_is_refused(client, lab, name):
+    response = submit(client, lab, full_name=name)
+    assert response.status_code == 422
+    assert errors_of(response, "full_name") == ["name_with_link"]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/apply/", "姓名中不能包含网址。"),
+        ("/en/apply/", "Your name cannot contain a web address."),
+    ],
+)
+def test_the_refusal_of_a_web_address_in_a_name_is_translated(client, lab, url, message):
+    response = submit(client, lab, url, full_name="李华 www.example.cn")
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["李华", "Mary-Jane O'Neill", "J. R. R. Tolkien", "欧阳 娜娜", "Zoë Ångström"]
+)
+def test_ordinary_names_are_accepted(client, lab, name):
+    assert submit(client, lab, full_name=name).status_code == 302

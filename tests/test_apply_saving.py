@@ -6,7 +6,6 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from recruiting import forms
 from recruiting.models import Application, Claim
 from tests.factories import stored_files, submit
 

@@ -16,6 +16,8 @@ def production_https_env(tmp_path, **overrides):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "1",
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "EMAIL_HOST": "smtp.example.org",
+        "DEFAULT_FROM_EMAIL": "Lab <recruiting@example.org>",
     }
     return production_env(tmp_path, **{**settings, **overrides})
 
@@ -42,6 +44,46 @@ def test_deploy_check_flags_a_weak_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
+
+
+def test_deploy_check_fails_without_mail_settings(tmp_path):
+    env = production_https_env(tmp_path, EMAIL_HOST=None, DEFAULT_FROM_EMAIL=None)
+
+    result = manage("check", "--deploy", env=env, check=False)
+
+    assert result.returncode != 0
+    output = result.stderr + result.stdout
+    assert "recruiting.E001" in output and "EMAIL_HOST is empty" in output
+    assert "recruiting.E002" in output and "DEFAULT_FROM_EMAIL is not set" in output
+
+
+def test_deploy_check_accepts_a_backend_the_operator_chose(tmp_path):
+    env = production_https_env(
+        tmp_path,
+        EMAIL_HOST=None,
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=env, check=False)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_mail_settings_never_prints_e_mails_to_the_log(tmp_path):
+    """Debug off, nothing configured: the e-mail waits (and fails) instead of being logged."""
+    env = production_https_env(tmp_path, EMAIL_HOST=None)
+    code = (
+        "from django.conf import settings; from django.core.mail import send_mail\n"
+        "print(settings.EMAIL_BACKEND)\n"
+        "try:\n    send_mail('s', 'the body', None, ['a@example.org'])\n"
+        "except Exception as error:\n    print('refused:', error)"
+    )
+
+    result = manage("shell", "-c", code, env=env, check=False)
+
+    assert "recruiting.emails.UnconfiguredBackend" in result.stdout
+    assert "refused: E-mail is not configured" in result.stdout
+    assert "the body" not in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):

@@ -43,18 +43,29 @@ def test_reviewers_see_review_move_and_export_applications(roles):
         "change_review",
         "view_claim",
         "view_stagechange",
+        "view_message",
+        "change_message",
+        "view_messagetemplate",
     }
 
 
 @pytest.mark.django_db
 def test_editors_edit_every_content_model_and_nothing_about_applications(roles):
-    expected = {f"{a}_{m}" for m in CONTENT_MODELS for a in ("add", "change", "delete", "view")}
+    models = [*CONTENT_MODELS, "messagetemplate"]
+    expected = {f"{a}_{m}" for m in models for a in ("add", "change", "delete", "view")}
     assert permissions("editors") == expected
     assert not any(
-        word in codename
+        codename.endswith(f"_{model}")
         for codename in permissions("editors")
-        for word in ("application", "claim", "review", "stagechange")
+        for model in ("application", "claim", "review", "stagechange", "message")
     )
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_read_the_outbox(client, roles):
+    client.force_login(make_staff("editor", groups=["editors"]))
+    assert client.get(reverse("admin:recruiting_message_changelist")).status_code == 403
+    assert client.get(reverse("admin:recruiting_messagetemplate_changelist")).status_code == 200
 
 
 @pytest.mark.django_db
