@@ -30,6 +30,7 @@ from modeltranslation.admin import (
 )
 
 from . import dashboard, emails, export
+from .logs import redact_path
 from .models import (
     Achievement,
     Advantage,
@@ -795,7 +796,7 @@ class MessageAdmin(admin.ModelAdmin):
         "recipients",
         "reply_to",
         "subject",
-        "body",
+        "text",
         "message_id",
         "state",
         "attempts",
@@ -822,6 +823,11 @@ class MessageAdmin(admin.ModelAdmin):
             reverse("admin:recruiting_application_change", args=[message.application_id]),
             message.application,
         )
+
+    @admin.display(description=_("text"))
+    def text(self, message):
+        # The applicant's status link is theirs alone: staff see the text without it.
+        return format_html('<pre class="message-text">{}</pre>', redact_path(message.body))
 
     @admin.action(description=_("Send the failed e-mails again"), permissions=["change"])
     def retry(self, request, queryset):

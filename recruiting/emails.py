@@ -219,21 +219,14 @@ def retry_delay(attempts):
 
 def deliver(message_pk):
     """
-    Send one queued message; returns its state afterwards. Safe to call twice, from
-    two workers at once: the message is claimed by one conditional UPDATE, and only
-    the worker that claimed it sends. A claim older than settings.TASK_LEASE_SECONDS
-    belongs to a worker that died, and is taken over.
+    Send one queued message; returns its state afterwards, or None when there was
+    nothing to send. Safe to call twice, from two workers at once: the message is
+    claimed by one conditional UPDATE, and only the worker that claimed it sends.
     """
     now = timezone.now()
-    lost = now - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
-    claimed = (
-        Message.objects.filter(pk=message_pk)
-        .filter(
-            Q(state=Message.State.QUEUED, next_attempt_at__lte=now)
-            | Q(state=Message.State.SENDING, claimed_at__lt=lost)
-        )
-        .update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
+    claimed = Message.objects.filter(
+        pk=message_pk, state=Message.State.QUEUED, next_attempt_at__lte=now
+    ).update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None
     message = Message.objects.get(pk=message_pk)
@@ -250,6 +243,33 @@ def deliver(message_pk):
         extra={"message_id": message.pk, "application_id": message.application_id},
     )
     return Message.State.SENT
+
+
+def requeue_stalled():
+    """
+    Queue again the messages claimed longer than settings.TASK_LEASE_SECONDS ago and
+    never marked sent or failed: their worker died (or lost the database) mid-send.
+    Returns how many. The rare price: one that did leave just before its worker died
+    goes out twice, with the same Message-ID.
+    """
+    from .tasks import deliver_message
+
+    lost = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    with transaction.atomic():
+        stalled = list(
+            Message.objects.filter(state=Message.State.SENDING, claimed_at__lt=lost).values_list(
+                "pk", flat=True
+            )
+        )
+        for pk in stalled:
+            requeued = Message.objects.filter(
+                pk=pk, state=Message.State.SENDING, claimed_at__lt=lost
+            ).update(state=Message.State.QUEUED, next_attempt_at=timezone.now())
+            if requeued:
+                deliver_message.enqueue(pk)
+    if stalled:
+        logger.warning("%d e-mails of a lost worker queued again", len(stalled))
+    return len(stalled)
 
 
 def _send(message):

@@ -4,7 +4,7 @@ Django's Tasks API (the django-tasks backport) and its database backend
 (django-tasks-db): a task is a row written in the caller's transaction, and workers take
 rows with SELECT … FOR UPDATE SKIP LOCKED, so any number of them, on any number of
 instances, share one queue. Every task here is idempotent: a task whose worker died is
-run again (recover_lost_tasks).
+run again (recover_lost_work).
 """
 
 import datetime
@@ -43,10 +43,11 @@ def send_status_links(email, position_slug, origin):
         emails.queue_status_link(application, origin)
 
 
-def recover_lost_tasks():
+def recover_lost_work():
     """
-    Run again the tasks whose worker died (killed, machine lost) while running them:
-    those started longer ago than settings.TASK_LEASE_SECONDS. Returns how many.
+    Run again what a worker that died (killed, machine lost) left half done: the tasks
+    it was running and the e-mails it was sending, once older than
+    settings.TASK_LEASE_SECONDS. Returns how many tasks and e-mails were queued again.
     """
     lost = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
     count = (
@@ -56,4 +57,14 @@ def recover_lost_tasks():
     )
     if count:
         logger.warning("%d tasks of a lost worker queued again", count)
-    return count
+    return count + emails.requeue_stalled()
+
+
+def prune_finished_tasks(older_than=datetime.timedelta(days=1)):
+    """
+    Delete the records of tasks that finished more than a day ago. The outbox keeps
+    what staff need (Message); a task's arguments may hold an address someone typed.
+    """
+    cutoff = timezone.now() - older_than
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted

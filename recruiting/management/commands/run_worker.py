@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from recruiting.tasks import recover_lost_tasks
+from recruiting.tasks import prune_finished_tasks, recover_lost_work
+
+HOUSEKEEPING_EVERY = 600  # seconds between two prunings of finished tasks
 
 
 class Command(BaseCommand):
@@ -14,7 +16,8 @@ class Command(BaseCommand):
         "Run the background worker: deliver the outbox's e-mails (retrying with back-off) "
         "and every other queued task. Any number may run at once, on any instance; each "
         "task runs once. Between rounds it queues again the tasks of a worker that died "
-        "(TASK_LEASE_SECONDS). SIGTERM or Ctrl-C stops it after the current task."
+        "(TASK_LEASE_SECONDS) and deletes the records of tasks finished over a day ago. "
+        "SIGTERM or Ctrl-C stops it after the current task."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +33,12 @@ class Command(BaseCommand):
 
     def handle(self, *, interval, batch, **options):
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}"
+        pruned_at = None
         while True:
-            recover_lost_tasks()
+            recover_lost_work()
+            if pruned_at is None or time.monotonic() - pruned_at > HOUSEKEEPING_EVERY:
+                prune_finished_tasks()
+                pruned_at = time.monotonic()
             # django-tasks-db's own worker, in rounds of at most 100 tasks, so that the
             # recovery above also runs while the queue never empties.
             worker = Worker(
