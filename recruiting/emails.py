@@ -22,11 +22,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Lab, Message, MessageTemplate
 
@@ -103,14 +104,28 @@ def _applicant_context(application, origin):
     }
 
 
-def queue_confirmation(application, origin):
-    """Tell the applicant their application arrived, with the link to its status page."""
+# The applicant's e-mails written by the site itself: subject and template, by kind.
+APPLICANT_EMAILS = {
+    Message.Kind.CONFIRMATION: (
+        gettext_lazy("Application received: %(position)s"),
+        "emails/confirmation.txt",
+    ),
+    Message.Kind.STATUS_LINK: (
+        gettext_lazy("The status page of your application: %(position)s"),
+        "emails/status_link.txt",
+    ),
+}
+
+
+def queue_applicant_email(kind, application, origin):
+    """One of APPLICANT_EMAILS to the address applied with, in the language applied in."""
+    subject, template = APPLICANT_EMAILS[kind]
     with translation.override(application.language):
         context = _applicant_context(application, origin)
-        subject = _("Application received: %(position)s") % {"position": context["position"]}
-        body = render_to_string("emails/confirmation.txt", context)
+        subject = str(subject) % {"position": context["position"]}
+        body = render_to_string(template, context)
     return queue(
-        Message.Kind.CONFIRMATION,
+        kind,
         [application.email],
         subject,
         body,
@@ -151,26 +166,8 @@ def queue_lab_notification(application, origin):
 
 def queue_application_emails(application, origin):
     """Both e-mails of a new application, in the application's own transaction."""
-    queue_confirmation(application, origin)
+    queue_applicant_email(Message.Kind.CONFIRMATION, application, origin)
     queue_lab_notification(application, origin)
-
-
-def queue_status_link(application, origin):
-    """Send the status link again, to the address the application was made with only."""
-    with translation.override(application.language):
-        context = _applicant_context(application, origin)
-        subject = _("The status page of your application: %(position)s") % {
-            "position": context["position"]
-        }
-        body = render_to_string("emails/status_link.txt", context)
-    return queue(
-        Message.Kind.STATUS_LINK,
-        [application.email],
-        subject,
-        body,
-        application=application,
-        language=application.language,
-    )
 
 
 def render_stage_message(application, template, origin):

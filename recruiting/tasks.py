@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from . import emails
-from .models import Application
+from .models import Application, Message
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def send_status_links(email, position_slug, origin):
         .select_related("position")
     )
     for application in applications:
-        emails.queue_status_link(application, origin)
+        emails.queue_applicant_email(Message.Kind.STATUS_LINK, application, origin)
 
 
 def recover_lost_work():

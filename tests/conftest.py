@@ -34,6 +34,22 @@ def roles(db):
 
 
 @pytest.fixture
+def reviewer(roles):
+    """A member of staff in the "reviewers" group."""
+    from tests.admin_factories import make_staff
+
+    return make_staff("reviewer", groups=["reviewers"])
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    """The test client, logged in as the reviewer, reading the admin in English."""
+    client.force_login(reviewer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def lab(db):
     """Positions, research directions and the five criteria (tests/factories.py)."""
     from tests.factories import make_lab_content

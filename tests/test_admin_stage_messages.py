@@ -23,15 +23,8 @@ def templates(db):
 
 
 @pytest.fixture
-def reviewer(roles):
-    return make_staff("reviewer", groups=["reviewers"])
-
-
-@pytest.fixture
-def staff_client(client, reviewer):
-    client.force_login(reviewer)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+def staff_client(reviewer_client):
+    return reviewer_client
 
 
 @pytest.fixture
