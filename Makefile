@@ -63,6 +63,8 @@ bench: $(STAMP)
 	@# 200 applications with a 200 KB PDF from 20 clients, gunicorn on a fresh PostgreSQL
 	@# database (postgres@127.0.0.1); needs the PostgreSQL server.
 	$(BIN)/python scripts/bench_apply.py
+	@# POST latency with the mail server up and with it stalled, in one run (about 15 s).
+	$(BIN)/python scripts/bench_outbox.py
 
 # Rebuild the Chinese catalogue: collect every string, fill untranslated ones from the
 # fragments in locale/zh_Hans/fragments/, compile. Needs Debian's gettext; the compiled

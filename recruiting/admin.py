@@ -631,7 +631,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
             if preview is None and template and (moves or stage is None):
                 subject, body = emails.render_stage_message(application, template, origin)
-                preview = {"application": application, "subject": subject, "body": body}
+                # The status link is the applicant's alone: staff see it without its token.
+                preview = {
+                    "application": application,
+                    "subject": subject,
+                    "body": redact_path(body),
+                }
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Confirm"),

@@ -246,27 +246,29 @@ def requeue_stalled():
     """
     Queue again the messages claimed longer than settings.TASK_LEASE_SECONDS ago and
     never marked sent or failed: their worker died (or lost the database) mid-send.
-    Returns how many. The rare price: one that did leave just before its worker died
-    goes out twice, with the same Message-ID.
+    One that has had all its tries is marked failed instead, so that a message whose
+    sending kills the worker every time cannot loop. Returns how many were requeued.
+    The rare price: one that did leave just before its worker died goes out twice,
+    with the same Message-ID.
     """
     from .tasks import deliver_message
 
     lost = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    stalled = Message.objects.filter(state=Message.State.SENDING, claimed_at__lt=lost)
+    stalled.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
+        state=Message.State.FAILED, last_error="The worker was lost while sending."
+    )
+    requeued = 0
     with transaction.atomic():
-        stalled = list(
-            Message.objects.filter(state=Message.State.SENDING, claimed_at__lt=lost).values_list(
-                "pk", flat=True
-            )
-        )
-        for pk in stalled:
-            requeued = Message.objects.filter(
-                pk=pk, state=Message.State.SENDING, claimed_at__lt=lost
-            ).update(state=Message.State.QUEUED, next_attempt_at=timezone.now())
-            if requeued:
+        for pk in stalled.values_list("pk", flat=True):
+            if stalled.filter(pk=pk).update(
+                state=Message.State.QUEUED, next_attempt_at=timezone.now()
+            ):
                 deliver_message.enqueue(pk)
-    if stalled:
-        logger.warning("%d e-mails of a lost worker queued again", len(stalled))
-    return len(stalled)
+                requeued += 1
+    if requeued:
+        logger.warning("%d e-mails of a lost worker queued again", requeued)
+    return requeued
 
 
 def _send(message):

@@ -76,6 +76,7 @@ def run_worker(db):
     outbox above all), as `manage.py run_worker --batch` does. Returns the e-mails sent.
     """
     import signal
+    from unittest import mock
 
     from django.core import mail
 
@@ -83,7 +84,10 @@ def run_worker(db):
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         before = len(getattr(mail, "outbox", []))
         try:
-            call_command("run_worker", "--batch", verbosity=0)
+            # The worker closes connections between tasks, as a request does; inside a
+            # test's transaction that would close the test's own (PostgreSQL) connection.
+            with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+                call_command("run_worker", "--batch", verbosity=0)
         finally:
             for sig, handler in handlers.items():
                 signal.signal(sig, handler)

@@ -54,6 +54,7 @@ def test_the_confirmation_names_who_gets_which_e_mail_in_which_language_with_a_p
     assert chinese.email in html and english.email in html
     assert "面试邀请：研究助理（RA）" in html  # the preview: the first, in her language
     assert "王芳，你好：" in html
+    assert "/apply/status/…/" in html and chinese.token not in html
     assert 'name="send_message"' in html and "checked" in html
     assert not Message.objects.exists(), "nothing is queued before staff confirm"
     assert set(Application.objects.values_list("stage", flat=True)) == {"new"}

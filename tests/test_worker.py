@@ -73,3 +73,18 @@ def test_staff_read_an_e_mail_without_the_applicants_status_link(
     html = html.decode()
     assert "/apply/status/…/" in html
     assert token not in html
+
+
+def test_an_e_mail_that_keeps_killing_its_worker_ends_failed_not_in_a_loop(
+    client, lab, run_worker, settings
+):
+    settings.TASK_LEASE_SECONDS = 600
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    with time_machine.travel(START, tick=False) as traveller:
+        message = a_worker_dies_while_sending(client, lab, "RUNNING")
+        Message.objects.update(attempts=3)  # its last try: the worker died again
+        traveller.shift(datetime.timedelta(seconds=601))
+        assert run_worker() == []
+    message.refresh_from_db()
+    assert message.state == Message.State.FAILED
+    assert message.last_error == "The worker was lost while sending."
