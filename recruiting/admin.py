@@ -608,12 +608,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         templates = emails.stage_templates()
         origin = emails.site_url(request)
         applications = list(queryset.select_related("position").order_by("pk"))
+        already_sent = emails.stage_messages_sent(applications)
+        languages = dict(settings.LANGUAGES)
         rows, preview = [], None
-        already_sent = set()
-        for target in {stage or a.stage for a in applications}:
-            already_sent |= emails.stage_messages_sent(
-                [a for a in applications if (stage or a.stage) == target], target
-            )
         for application in applications:
             target = stage or application.stage
             template = templates.get(target)
@@ -623,10 +620,8 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "application": application,
                     "moves": moves,
                     "template": template,
-                    "already_sent": application.pk in already_sent,
-                    "language": dict(settings.LANGUAGES).get(
-                        application.language, application.language
-                    ),
+                    "already_sent": (application.pk, target) in already_sent,
+                    "language": languages.get(application.language, application.language),
                 }
             )
             if preview is None and template and (moves or stage is None):
@@ -657,7 +652,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         templates = emails.stage_templates()
         origin = emails.site_url(request)
         moved = queued = 0
-        for application in queryset.select_related("position").order_by("pk"):
+        applications = list(queryset.select_related("position").order_by("pk"))
+        already_sent = emails.stage_messages_sent(applications)
+        for application in applications:
             target = stage or application.stage
             template = templates.get(target) if send else None
             try:
@@ -667,9 +664,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                         change = application.move_to(stage, by=request.user)
                         moved += change is not None
                     wanted = template is not None and (stage is None or change is not None)
-                    if wanted and (
-                        send_again or not emails.stage_messages_sent([application], target)
-                    ):
+                    if wanted and (send_again or (application.pk, target) not in already_sent):
                         emails.queue_stage_message(application, template, origin, by=request.user)
                         queued += 1
             except ValidationError as error:

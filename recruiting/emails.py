@@ -197,12 +197,12 @@ def queue_stage_message(application, template, origin, by=None):
     )
 
 
-def stage_messages_sent(applications, stage):
-    """Ids of the applications that were already sent (or will be) the stage's message."""
+def stage_messages_sent(applications):
+    """(application id, stage) of every stage message sent, or waiting to be, to these."""
     return set(
-        Message.objects.filter(application__in=applications, kind=Message.Kind.STAGE, stage=stage)
+        Message.objects.filter(application__in=applications, kind=Message.Kind.STAGE)
         .exclude(state=Message.State.FAILED)
-        .values_list("application_id", flat=True)
+        .values_list("application_id", "stage")
     )
 
 
