@@ -46,6 +46,7 @@ from .models import (
     ResearchDirection,
     Review,
 )
+from .origin import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -606,7 +607,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 send_again=request.POST.get("send_again") == "on",
             )
         templates = emails.stage_templates()
-        origin = emails.site_url(request)
+        origin = site_url(request)
         applications = list(queryset.select_related("position").order_by("pk"))
         already_sent = emails.stage_messages_sent(applications)
         languages = dict(settings.LANGUAGES)
@@ -650,7 +651,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def apply_stage(self, request, queryset, stage, *, send, send_again):
         templates = emails.stage_templates()
-        origin = emails.site_url(request)
+        origin = site_url(request)
         moved = queued = 0
         applications = list(queryset.select_related("position").order_by("pk"))
         already_sent = emails.stage_messages_sent(applications)

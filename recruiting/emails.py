@@ -45,15 +45,6 @@ class UnconfiguredBackend(BaseEmailBackend):
         raise ImproperlyConfigured("E-mail is not configured: set EMAIL_HOST or EMAIL_BACKEND.")
 
 
-def site_url(request=None):
-    """The site's address without a trailing slash, or "" when nothing tells it."""
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return ""
-
-
 def status_url(application, origin):
     """The absolute link to the application's status page, in the applicant's language."""
     with translation.override(application.language):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .origin import absolute_url
 from .templatetags.site_tags import HTML_LANG
 
 # The pages search engines may index; every other page (thank-you, status, errors)
@@ -58,13 +59,6 @@ def employment_type(position):
     if "intern" in slug:
         return "INTERN"
     return "OTHER"
-
-
-def absolute_url(request, path):
-    """The URL a search engine should use: SITE_URL when set, else the request's host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from .origin import site_url
 
 
 class PageSitemap(Sitemap):
@@ -31,15 +32,11 @@ class PageSitemap(Sitemap):
 
     # With SITE_URL set, its scheme and host win over the request's (as everywhere else).
     def get_protocol(self, protocol=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).scheme
-        return super().get_protocol(protocol)
+        return urlsplit(site_url()).scheme or super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        if settings.SITE_URL:
-            parts = urlsplit(settings.SITE_URL)
-            return parts.netloc + parts.path
-        return super().get_domain(site)
+        parts = urlsplit(site_url())
+        return (parts.netloc + parts.path) if parts.netloc else super().get_domain(site)
 
 
 SITEMAPS = {"pages": PageSitemap}

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import cache, emails, ratelimit, tasks
+from . import cache, ratelimit, tasks
 from .content import landing_content
 from .forms import ApplicationForm, CVUploadHandler, StatusLinkRequestForm
 from .models import Application, Lab, Message
+from .origin import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _apply(request):
         logger.info("application refused by the honeypot")
         return _no_store(render(request, "recruiting/thanks.html", {"application": None}))
     if form.is_valid():
-        application = form.save(language=get_language(), origin=emails.site_url(request))
+        application = form.save(language=get_language(), origin=site_url(request))
         if application is not None:
             logger.info("application received", extra={"application_id": application.pk})
             return redirect("recruiting:thanks", token=application.token)
@@ -86,9 +87,7 @@ def _resend_status_link(request):
     if ratelimit.hit(request, scope="status-link", identity=email.lower()) is None:
         # The worker looks the address up: the answer, and the time it takes, is the
         # same whether or not the address has applied.
-        tasks.send_status_links.enqueue(
-            email, form.cleaned_data["position"], emails.site_url(request)
-        )
+        tasks.send_status_links.enqueue(email, form.cleaned_data["position"], site_url(request))
     return _no_store(render(request, "recruiting/thanks.html", {"resent_to": email}))
 
 
@@ -111,7 +110,7 @@ def thanks(request, token):
     application = _application_or_404(token)
     context = {
         "application": application,
-        "status_url": emails.site_url(request) + application.get_status_url(),
+        "status_url": site_url(request) + application.get_status_url(),
         # The page says the link "was sent" only once it was.
         "confirmation_sent": application.messages.filter(
             kind=Message.Kind.CONFIRMATION, state=Message.State.SENT
