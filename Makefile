@@ -13,7 +13,7 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_SETTINGS_MODULE=labsite.test_settings
 
-.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages _messages
+.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -55,8 +55,9 @@ migrations-check: $(STAMP)
 test: lint migrations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The cached landing page against a static file of the same size, through gunicorn with
-# production settings on loopback (scripts/bench.py; about 30 s). Needs Debian's wrk.
+# The cached landing page against a static file of the same size, and the application
+# form, through gunicorn with production settings on loopback (scripts/bench.py; about
+# 45 s). Needs Debian's wrk.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
@@ -66,26 +67,13 @@ bench: $(STAMP)
 	@# POST latency with the mail server up and with it stalled, in one run (about 15 s).
 	$(BIN)/python scripts/bench_outbox.py
 
-# Rebuild the Chinese catalogue: collect every string, fill untranslated ones from the
-# fragments in locale/zh_Hans/fragments/, compile. Needs Debian's gettext; the compiled
-# .mo is committed, so a fresh clone needs neither.
-MSGDIR := locale/zh_Hans/LC_MESSAGES
+# The Chinese catalogue, Django's way (README "Translations"): collect the strings into
+# django.po, translate there, compile. Needs gettext; the .mo is committed.
 messages: $(STAMP)
-	@mkdir -p var
-	flock var/.messages.lock $(MAKE) --no-print-directory _messages
-
-_messages:
-	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --keep-pot \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*' --verbosity 0
-	@# makemessages guesses "fuzzy" translations from similar strings (e.g. "Now
-	@# recruiting:" from "Recruiting"); drop them so the fragments fill those strings.
-	msgattrib --no-fuzzy -o $(MSGDIR)/django.po $(MSGDIR)/django.po
-	msgmerge --quiet --no-fuzzy-matching --no-wrap --sort-output \
-		$(addprefix --compendium=,$(wildcard locale/zh_Hans/fragments/*.po)) \
-		-o $(MSGDIR)/django.po $(MSGDIR)/django.po locale/django.pot
-	rm -f locale/django.pot
-	$(TEST_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*' --verbosity 0
-	@msgfmt --statistics -o /dev/null $(MSGDIR)/django.po
+	$(TEST_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --ignore 'tests/*'
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+	@msgfmt --statistics -o /dev/null locale/zh_Hans/LC_MESSAGES/django.po
 
 # Lighthouse 12.2.3 (npm, into var/lighthouse/) against / and /apply/ served by gunicorn
 # with production settings; prints the four scores. Needs Node.js and Chromium.
@@ -98,4 +86,5 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	find var -mindepth 1 ! -path var/.gitignore -delete

@@ -1,9 +1,6 @@
 """
-Settings for the lab's recruitment site.
-
-Everything that differs between a laptop and production is read from environment
-variables (see the table in README.md). The defaults are safe: debug is off, and the
-database is a SQLite file under var/ so one can just check out the code and run it.
+Settings for the lab's recruitment site, read from environment variables (README.md).
+The defaults are safe: debug off, and SQLite under var/ so a checkout just runs.
 """
 
 import os
@@ -107,14 +104,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "recruiting.context_processors.lab",
             ],
         },
     },
 ]
 
-# Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://… in
-# production, through psycopg 3).
-VAR_DIR.mkdir(exist_ok=True)
+# SQLite under var/ (which var/.gitignore keeps in a fresh clone) unless DATABASE_URL
+# names another database (postgres://… in production, through psycopg 3).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -131,7 +128,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL;",
         }
     )
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every instance: page cache, rate
@@ -176,11 +172,6 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
-USE_I18N = True
-USE_TZ = True
-MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
-MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 # The admin's language tabs (modeltranslation) need jQuery UI: served from here, not
 # from modeltranslation's default CDN, which the Content-Security-Policy would block.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
@@ -191,8 +182,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
 
-# Uploaded CVs are private: they live under MEDIA_ROOT (or a private S3 bucket) and are
-# only ever streamed by the staff-only view. There is deliberately no MEDIA_URL route.
+# CVs are private (MEDIA_ROOT or a private bucket), streamed by a staff-only view: no
+# MEDIA_URL, so no file has a public address.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = None
 
@@ -229,8 +220,6 @@ STORAGES = {
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # fields other than the CV
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Applications
@@ -241,9 +230,8 @@ PRIVACY_NOTICE_VERSION = "1"
 LAB_NOTIFY_EMAILS = envlist("LAB_NOTIFY_EMAILS")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
-# E-mail: SMTP when EMAIL_HOST is set, or the backend EMAIL_BACKEND names. Otherwise
-# the console on a laptop (debug on); with debug off, a backend that refuses to send,
-# so mail waits in the outbox and `check --deploy` says what is missing.
+# E-mail: SMTP with EMAIL_HOST, or EMAIL_BACKEND; else the console on a laptop, and with
+# debug off a backend that refuses, so mail waits and `check --deploy` says why.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -261,21 +249,14 @@ EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", "10")  # 1, 2, 4 … 60 min ap
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (e-mail now): tasks are rows in this database, run by
-# `manage.py run_worker`. A task running for longer than the lease is taken to have
-# lost its worker and runs again; it must exceed the slowest task (an SMTP timeout).
+# Tasks are rows in this database, run by `manage.py run_worker`. One running longer
+# than the lease lost its worker and runs again: keep it above the SMTP timeout.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK_LEASE_SECONDS = envint("TASK_LEASE_SECONDS", "600")
 
 # Security. DJANGO_HTTPS defaults to on whenever debug is off.
 HTTPS = envbool("DJANGO_HTTPS", "0" if DEBUG else "1")
-SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = True
@@ -287,9 +268,8 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content-Security-Policy (django-csp 4). Public pages carry no inline script or style
-# and no nonce, so cached pages stay byte-identical. The admin gets a looser policy in
-# recruiting.middleware (see there for why).
+# Content-Security-Policy (django-csp 4): no inline script or style and no nonce, so
+# cached pages stay byte-identical; the admin's exception is in recruiting.middleware.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -310,7 +290,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "recruiting.clientip.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "recruiting.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_VERBOSE = False
 

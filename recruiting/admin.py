@@ -1,6 +1,6 @@
 """
-The staff's tools: the page's content (both languages, tabbed), and the applications
-with their pipeline, reviews, CSV export, protected CVs and a dashboard.
+The staff's tools: the page's content (both languages, tabbed), the applications with
+their pipeline, reviews, CSV export, protected CVs and dashboard, and the outbox.
 """
 
 import logging
@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -175,34 +176,6 @@ class RequirementAdmin(OrderedContentAdmin):
 # ---------------------------------------------------------------------------
 # Applications
 # ---------------------------------------------------------------------------
-
-# Everything the applicant wrote: shown to staff, never editable by them.
-APPLICANT_FIELDS = (
-    "full_name",
-    "email",
-    "phone",
-    "wechat",
-    "school",
-    "major",
-    "degree",
-    "year_of_study",
-    "graduation_year",
-    "position",
-    "research_directions",
-    "start_date",
-    "duration_months",
-    "work_mode",
-    "homepage_link",
-    "github_link",
-    "scholar_link",
-    "statement",
-    "cv_link",
-    "language",
-    "consent_at",
-    "privacy_notice_version",
-    "submitted_at",
-    "priority",
-)
 
 
 class CriterionFilter(admin.SimpleListFilter):
@@ -391,7 +364,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     )
     search_fields = ("full_name", "email", "school", "claims__evidence")
     list_per_page = 100
-    readonly_fields = APPLICANT_FIELDS + ("ended_at", "timeline")
     form = ApplicationStageForm
     fieldsets = (
         (
@@ -435,6 +407,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         (_("Decision"), {"fields": ("stage", "ended_at")}),
         (_("Timeline"), {"fields": ("timeline",)}),
     )
+    # Staff change the stage only: the rest is what the applicant wrote or the site recorded.
+    readonly_fields = [name for name in flatten_fieldsets(fieldsets) if name != "stage"]
     inlines = [ClaimInline, OwnReviewInline, OtherReviewInline]
     actions = ["export_csv", "send_stage_message"] + [
         stage_action(value, label) for value, label in Application.Stage.choices
@@ -593,10 +567,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def confirm_stage(self, request, queryset, stage, *, action):
         """
-        The page between a stage action and its effect: which applications move, who
-        gets which e-mail in which language, with a preview of one. Nothing is sent
-        twice for the same stage unless staff tick "send again". With stage None, the
-        applications stay where they are and get their current stage's e-mail.
+        The page between a stage action and its effect: who moves, who gets which e-mail,
+        a preview. With stage None, each gets its current stage's e-mail.
         """
         if request.POST.get("post") == "yes":
             return self.apply_stage(

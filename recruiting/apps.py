@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RecruitingConfig(AppConfig):
     name = "recruiting"
     verbose_name = _("Recruiting")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from . import checks, signals  # noqa: F401

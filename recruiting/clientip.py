@@ -1,9 +1,7 @@
 """
-The client's IP address, as used by the rate limit and the admin lockout.
-
-X-Forwarded-For is only believed when DJANGO_TRUSTED_PROXY_COUNT says how many proxies
-of ours append to it; then the address is the one our outermost proxy saw. Otherwise it
-is the socket's address, so a client cannot dodge a limit by sending the header itself.
+The client's IP address, for the rate limit and the admin lockout (AXES_CLIENT_IP_CALLABLE).
+X-Forwarded-For counts only behind DJANGO_TRUSTED_PROXY_COUNT proxies of ours, so a
+client cannot dodge a limit by sending the header itself.
 """
 
 from django.conf import settings
@@ -20,7 +18,3 @@ def client_ip(request):
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def axes_client_ip(request):
-    return client_ip(request)

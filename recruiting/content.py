@@ -2,7 +2,29 @@
 
 from dataclasses import dataclass, field
 
-from .models import Achievement, Advantage, Lab, Position, Requirement, ResearchDirection
+from .models import (
+    Achievement,
+    Advantage,
+    AdvantageGroup,
+    Advisor,
+    Lab,
+    Position,
+    Requirement,
+    ResearchDirection,
+)
+
+# What editors write and the public pages show: a change to any of them clears the page
+# cache (signals.py), and the "editors" role may edit exactly these (roles.py).
+CONTENT_MODELS = [
+    Lab,
+    Advisor,
+    Achievement,
+    AdvantageGroup,
+    Advantage,
+    ResearchDirection,
+    Position,
+    Requirement,
+]
 
 
 @dataclass

@@ -1,7 +1,4 @@
-"""
-The numbers on the staff dashboard, in a fixed handful of queries: applications by
-stage, by position, by research direction, by criterion claimed, and per week.
-"""
+"""The staff dashboard's counts of applications, in a fixed handful of queries."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -64,10 +61,7 @@ def by_criterion():
 
 
 def per_week(weeks=WEEKS, today=None):
-    """
-    Applications per week (Monday to Sunday, in the site's time zone) over the last
-    `weeks` weeks, this week included, oldest first; weeks without any count 0.
-    """
+    """Applications per week (Monday to Sunday, local time), the last `weeks`, oldest first."""
     today = today or timezone.localdate()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     since = timezone.make_aware(datetime.combine(first, time.min))

@@ -1,16 +1,7 @@
 """
-Every e-mail the site sends, through one outbox.
-
-An e-mail is never sent on the request path. queue() renders it and writes it as a
-Message row, with the task that will deliver it, in the caller's transaction: committed
-together with the change that causes it, or not at all. The worker (`manage.py
-run_worker`, recruiting.tasks) delivers it with deliver(), retrying with back-off, and
-marks it failed after settings.EMAIL_MAX_ATTEMPTS tries; staff see every state.
-
-The applicant's e-mails are written in the language they applied in, with the lab's
-contact address (Lab.email, when editors set it) as Reply-To; the lab's notification in
-the site's default language. Logs name the message and application ids only, never an
-address or a name.
+Every e-mail the site sends, through one outbox (docs/deploy.md, "The worker"): queue()
+writes it in the caller's transaction, with its delivery task; the worker delivers it.
+Applicants get theirs in the language they applied in; logs name ids, never addresses.
 """
 
 import datetime
@@ -36,9 +27,8 @@ logger = logging.getLogger(__name__)
 
 class UnconfiguredBackend(BaseEmailBackend):
     """
-    The backend when debug is off and neither EMAIL_HOST nor EMAIL_BACKEND is set:
-    it refuses to send, so messages wait in the outbox (and `check --deploy` fails)
-    instead of being printed, addresses and links included, into the service's log.
+    With debug off and no EMAIL_HOST or EMAIL_BACKEND: mail waits in the outbox instead
+    of being printed, addresses and links included, into the log.
     """
 
     def send_messages(self, email_messages):
@@ -207,9 +197,8 @@ def retry_delay(attempts):
 
 def deliver(message_pk):
     """
-    Send one queued message; returns its state afterwards, or None when there was
-    nothing to send. Safe to call twice, from two workers at once: the message is
-    claimed by one conditional UPDATE, and only the worker that claimed it sends.
+    Send one queued message; its state afterwards, or None if there was nothing to send.
+    One conditional UPDATE claims it, so two workers at once never both send it.
     """
     now = timezone.now()
     claimed = Message.objects.filter(
@@ -235,12 +224,8 @@ def deliver(message_pk):
 
 def requeue_stalled():
     """
-    Queue again the messages claimed longer than settings.TASK_LEASE_SECONDS ago and
-    never marked sent or failed: their worker died (or lost the database) mid-send.
-    One that has had all its tries is marked failed instead, so that a message whose
-    sending kills the worker every time cannot loop. Returns how many were requeued.
-    The rare price: one that did leave just before its worker died goes out twice,
-    with the same Message-ID.
+    Queue again the messages whose worker died mid-send (claimed over TASK_LEASE_SECONDS
+    ago), or fail those out of tries so none can loop. Returns how many were requeued.
     """
     from .tasks import deliver_message
 

@@ -1,7 +1,6 @@
 """
-The CSV export of applications, for Excel as much as for scripts: UTF-8 with a byte
-order mark (so Excel reads Chinese correctly), one row per application, one column per
-criterion holding the evidence the applicant gave for it.
+The CSV export of applications: one row each, one column per criterion with its evidence;
+UTF-8 with a byte order mark, so that Excel reads the Chinese.
 """
 
 import csv

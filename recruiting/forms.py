@@ -1,5 +1,6 @@
 """
-The application form: every check an application must pass, and saving it.
+The application form: every check an application must pass (saving it is in
+submissions.py).
 
 The lab's own rule is enforced here: an applicant must claim at least one of the active
 criteria (Requirement) and give evidence for each claim. The number of claims is the
@@ -7,32 +8,28 @@ application's priority. Keywords found in the evidence are recorded for reviewer
 never refuse anyone.
 """
 
-import logging
 import re
 import unicodedata
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.core.validators import RegexValidator, URLValidator
-from django.db import IntegrityError, transaction
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
-from . import emails
+from .layouts import application_form_helper
 from .models import Application, Claim, Position, Requirement, ResearchDirection
 
-logger = logging.getLogger(__name__)
-
-STATEMENT_MAX_LENGTH = 2000
 EVIDENCE_MIN_LENGTH = 10
 EVIDENCE_MAX_LENGTH = 1000
-HONEYPOT_FIELD = "website"
 
 # Anything in evidence that looks like a link: a scheme://, or www. Links are ASCII up
 # to the first space or non-ASCII character (Chinese punctuation often follows a link).
@@ -105,76 +102,41 @@ def direction_choices(directions):
     return choices
 
 
+class SingleLineField(forms.CharField):
+    default_validators = [single_line]
+
+
+class NameField(forms.CharField):
+    default_validators = [single_line, no_web_address]
+
+
+class PhoneField(forms.CharField):
+    default_validators = [single_line, phone_number]
+
+
 class WebAddressField(forms.URLField):
-    """An optional http(s) link; one without a scheme is taken as https://."""
+    """An http(s) link; one without a scheme is taken as https://."""
 
     default_validators = [http_url]
     default_error_messages = {"invalid": HTTP_URL_MESSAGE}
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=200, required=False, assume_scheme="https", **kwargs)
+        super().__init__(assume_scheme="https", **kwargs)
 
 
-class CVUploadHandler(FileUploadHandler):
-    """
-    Stops reading an uploaded file as soon as it passes settings.CV_MAX_BYTES: the file
-    is dropped but the rest of the form is still read, so the form can say the CV is too
-    large and show again everything else the applicant typed. Installed first by the
-    apply view, before anything reads the request body.
-    """
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.too_large = set()
-        self.total = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.total += len(raw_data)
-        if self.total > settings.CV_MAX_BYTES:  # all files of the request together
-            self.too_large.add(self.field_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
+def formfield_within_bounds(model_field, **kwargs):
+    """The model field's form field; a number gets the bounds of the model's validators."""
+    for validator in model_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs["min_value"] = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            kwargs["max_value"] = validator.limit_value
+    return model_field.formfield(**kwargs)
 
 
-class ApplicationForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=100, validators=[single_line, no_web_address]
-    )
-    email = forms.EmailField(
-        label=_("E-mail"),
-        max_length=254,
-        help_text=_("We send the confirmation and the link to your status page here."),
-    )
-    phone = forms.CharField(
-        label=_("Phone (optional)"),
-        max_length=30,
-        required=False,
-        validators=[single_line, phone_number],
-    )
-    wechat = forms.CharField(
-        label=_("WeChat ID (optional)"), max_length=50, required=False, validators=[single_line]
-    )
-
-    school = forms.CharField(
-        label=_("School or university"), max_length=150, validators=[single_line]
-    )
-    major = forms.CharField(label=_("Major"), max_length=150, validators=[single_line])
-    degree = forms.ChoiceField(
-        label=_("Current degree"), choices=[("", "—"), *Application.Degree.choices]
-    )
-    year_of_study = forms.IntegerField(
-        label=_("Year of study"),
-        min_value=1,
-        max_value=10,
-        help_text=_("For example 3 in your third year."),
-    )
-    graduation_year = forms.IntegerField(
-        label=_("Expected graduation year"), min_value=2000, max_value=2100
-    )
-
+class ApplicationForm(forms.ModelForm):
+    # Chosen among what the page offers, by slug and id, looked up in memory: open
+    # positions, and the directions without branches.
     position = forms.ChoiceField(
         label=_("Position"),
         widget=forms.RadioSelect,
@@ -194,30 +156,7 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-
-    start_date = forms.DateField(
-        label=_("Earliest start date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Today or later, as YYYY-MM-DD."),
-    )
-    duration_months = forms.IntegerField(
-        label=_("How many months you can stay"), min_value=1, max_value=60
-    )
-    work_mode = forms.ChoiceField(
-        label=_("On site in Beijing or remote"),
-        choices=Application.WorkMode.choices,
-        widget=forms.RadioSelect,
-    )
-
-    homepage = WebAddressField(label=_("Homepage (optional)"))
-    github = WebAddressField(label=_("GitHub (optional)"))
-    scholar = WebAddressField(label=_("Google Scholar (optional)"))
-    statement = forms.CharField(
-        label=_("Why this group?"),
-        max_length=STATEMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6, "data-counter": ""}),
-    )
-
+    # The model's max_length is the stored file's (random) name's, not the upload's.
     cv = forms.FileField(
         label=_("CV (PDF)"),
         widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
@@ -243,8 +182,79 @@ class ApplicationForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    class Meta:
+        model = Application
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "wechat",
+            "school",
+            "major",
+            "degree",
+            "year_of_study",
+            "graduation_year",
+            "position",
+            "directions",
+            "criteria",  # then each criterion's evidence field, added by __init__
+            "start_date",
+            "duration_months",
+            "work_mode",
+            "homepage",
+            "github",
+            "scholar",
+            "statement",
+            "cv",
+            "consent",
+            "website",
+        ]
+        formfield_callback = formfield_within_bounds
+        field_classes = {
+            "full_name": NameField,
+            "phone": PhoneField,
+            "wechat": SingleLineField,
+            "school": SingleLineField,
+            "major": SingleLineField,
+            "homepage": WebAddressField,
+            "github": WebAddressField,
+            "scholar": WebAddressField,
+        }
+        # The form's own wording: the model's verbose names are what the admin shows.
+        labels = {
+            "full_name": _("Full name"),
+            "email": _("E-mail"),
+            "phone": _("Phone (optional)"),
+            "wechat": _("WeChat ID (optional)"),
+            "school": _("School or university"),
+            "major": _("Major"),
+            "degree": _("Current degree"),
+            "year_of_study": _("Year of study"),
+            "graduation_year": _("Expected graduation year"),
+            "start_date": _("Earliest start date"),
+            "duration_months": _("How many months you can stay"),
+            "work_mode": _("On site in Beijing or remote"),
+            "homepage": _("Homepage (optional)"),
+            "github": _("GitHub (optional)"),
+            "scholar": _("Google Scholar (optional)"),
+            "statement": _("Why this group?"),
+        }
+        help_texts = {
+            "email": _("We send the confirmation and the link to your status page here."),
+            "year_of_study": _("For example 3 in your third year."),
+            "start_date": _("Today or later, as YYYY-MM-DD."),
+        }
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "work_mode": forms.RadioSelect,
+            "statement": forms.Textarea(attrs={"rows": 6, "data-counter": ""}),
+        }
+
     def __init__(self, *args, cv_too_large=False, preselect_position=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # "—" until a degree is chosen; radio buttons need no empty choice.
+        self.fields["degree"].choices = [("", "—"), *Application.Degree.choices]
+        self.fields["work_mode"].choices = Application.WorkMode.choices
+
         self.positions = {position.slug: position for position in Position.objects.open()}
         self.fields["position"].choices = [
             (slug, position.title) for slug, position in self.positions.items()
@@ -285,10 +295,11 @@ class ApplicationForm(forms.Form):
             names[:after_criteria] + list(self.evidence_fields) + names[after_criteria:]
         )
 
+        # Texts with numbers in them, translated per request.
         self.fields["statement"].help_text = _(
             "Why you would like to join this group and what you hope to work on. "
             "At most %(limit)s characters."
-        ) % {"limit": STATEMENT_MAX_LENGTH}
+        ) % {"limit": self.fields["statement"].max_length}
         self.fields["cv"].help_text = _("One PDF file of at most %(size)s.") % {
             "size": _megabytes(settings.CV_MAX_BYTES)
         }
@@ -302,7 +313,7 @@ class ApplicationForm(forms.Form):
             reverse("recruiting:privacy"),
             _("privacy notice (opens in a new tab)"),
         )
-        self.helper = self._layout()
+        self.helper = application_form_helper()
 
     @staticmethod
     def evidence_field_name(requirement):
@@ -358,10 +369,36 @@ class ApplicationForm(forms.Form):
         criteria = cleaned_data.get("criteria")
         if criteria is not None:
             self._check_claims(criteria)
-        email, position = cleaned_data.get("email"), cleaned_data.get("position")
-        if email and position and self._earlier_application(email, position).exists():
-            self.add_error("email", self.duplicate_error())
+        self.refuse_if_duplicate()
         return cleaned_data
+
+    def refuse_if_duplicate(self):
+        """
+        Refuse a second application for the same position with the same e-mail address
+        while the first is under consideration; True if refused. Also called after a
+        save that lost the race to an application sent at the same moment.
+        """
+        email, position = self.cleaned_data.get("email"), self.cleaned_data.get("position")
+        if not (email and position):
+            return False
+        earlier = Application.objects.under_consideration().filter(
+            email__iexact=email, position=position
+        )
+        if not earlier.exists():
+            return False
+        self.add_error(
+            "email",
+            forms.ValidationError(
+                _(
+                    "You have already applied for this position with this e-mail address, "
+                    "and that application is still under consideration, so you cannot apply "
+                    "for it again. We can send the link to its status page to this address "
+                    "again."
+                ),
+                code="duplicate",
+            ),
+        )
+        return True
 
     def _check_claims(self, criteria):
         if not criteria:
@@ -445,22 +482,18 @@ class ApplicationForm(forms.Form):
                 )
         return errors
 
-    @staticmethod
-    def _earlier_application(email, position):
-        return Application.objects.under_consideration().filter(
-            email__iexact=email, position=position
-        )
+    # -- What the application saves besides its own row -------------------------------
 
-    @staticmethod
-    def duplicate_error():
-        return forms.ValidationError(
-            _(
-                "You have already applied for this position with this e-mail address, and "
-                "that application is still under consideration, so you cannot apply for it "
-                "again. We can send the link to its status page to this address again."
-            ),
-            code="duplicate",
-        )
+    def claims(self):
+        """The criteria ticked, each with its evidence and the keywords found in it."""
+        claims = []
+        for requirement in self.cleaned_data["criteria"]:
+            evidence = self.cleaned_data[self.evidence_field_name(requirement)]
+            keywords = ", ".join(requirement.keywords_in(evidence))
+            claims.append(
+                Claim(requirement=requirement, evidence=evidence, keywords_found=keywords[:500])
+            )
+        return claims
 
     # -- What the page shows -------------------------------------------------------
 
@@ -470,7 +503,7 @@ class ApplicationForm(forms.Form):
 
     @property
     def caught_by_honeypot(self):
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+        return bool(self.data.get("website", "").strip())
 
     @property
     def cv_notice(self):
@@ -509,145 +542,6 @@ class ApplicationForm(forms.Form):
             for message in field.errors:
                 summary.append({"anchor": anchor, "label": label, "message": message})
         return summary
-
-    def _layout(self):
-        helper = FormHelper(self)
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.layout = Layout(
-            Fieldset(
-                _("About you"),
-                "full_name",
-                "email",
-                HTML(
-                    "{% if form.is_duplicate %}"
-                    '{% include "recruiting/apply_resend.html" %}'
-                    "{% endif %}"
-                ),
-                Row(Column("phone", css_class="col-md"), Column("wechat", css_class="col-md")),
-            ),
-            Fieldset(
-                _("Education"),
-                Row(Column("school", css_class="col-md"), Column("major", css_class="col-md")),
-                Row(
-                    Column("degree", css_class="col-md"),
-                    Column("year_of_study", css_class="col-md"),
-                    Column("graduation_year", css_class="col-md"),
-                ),
-            ),
-            Fieldset(_("What you apply for"), "position", "directions"),
-            HTML('{% include "recruiting/apply_criteria.html" %}'),
-            Fieldset(
-                _("Availability"),
-                Row(
-                    Column("start_date", css_class="col-md"),
-                    Column("duration_months", css_class="col-md"),
-                ),
-                "work_mode",
-            ),
-            Fieldset(_("Links"), "homepage", "github", "scholar"),
-            Fieldset(_("Statement"), "statement"),
-            Fieldset(
-                _("CV"),
-                HTML(
-                    "{% if form.cv_notice %}"
-                    '<p class="alert alert-warning" id="cv_notice">{{ form.cv_notice }}</p>'
-                    "{% endif %}"
-                ),
-                "cv",
-            ),
-            Div(Field(HONEYPOT_FIELD), css_class="hp-field", aria_hidden="true"),
-            "consent",
-        )
-        return helper
-
-    # -- Saving --------------------------------------------------------------------
-
-    def save(self, *, language, origin):
-        """
-        Save the application, its claims, its CV and its e-mails (to the outbox) in one
-        transaction: the rows first, then the file, then the commit. If the commit does
-        not happen, the file is removed, so there is never a file without its row nor a
-        row without its file. Writing the file last, once the database's write lock is
-        held, keeps the moment where only a killed process could leave a file behind as
-        short as it can be. Once committed, the application is saved whatever fails
-        after (another app's on_commit hook, say): that is logged, never raised.
-        Returns the application, or None if an earlier one for the same e-mail and
-        position won a race (the form then carries the error).
-        """
-        data = self.cleaned_data
-        claims = [
-            Claim(
-                requirement=requirement,
-                evidence=data[self.evidence_field_name(requirement)],
-                keywords_found=", ".join(
-                    requirement.keywords_in(data[self.evidence_field_name(requirement)])
-                )[:500],
-            )
-            for requirement in data["criteria"]
-        ]
-        application = Application(
-            position=data["position"],
-            full_name=data["full_name"],
-            email=data["email"],
-            phone=data["phone"],
-            wechat=data["wechat"],
-            school=data["school"],
-            major=data["major"],
-            degree=data["degree"],
-            year_of_study=data["year_of_study"],
-            graduation_year=data["graduation_year"],
-            start_date=data["start_date"],
-            duration_months=data["duration_months"],
-            work_mode=data["work_mode"],
-            homepage=data["homepage"],
-            github=data["github"],
-            scholar=data["scholar"],
-            statement=data["statement"],
-            language=language,
-            consent_at=timezone.now(),
-            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
-            priority=len(claims),
-        )
-        # A random name (models.cv_upload_to): the applicant's file name is never used.
-        cv_field = application.cv.field
-        application.cv = intended_name = cv_field.generate_filename(application, "cv.pdf")
-        stored_name = None
-        committed = []
-        try:
-            with transaction.atomic():
-                # The first commit hook: it runs before any other, so that an error in
-                # a later one cannot make a committed application look unsaved.
-                transaction.on_commit(lambda: committed.append(True))
-                application.save()
-                application.directions.set(data["directions"])
-                for claim in claims:
-                    claim.application = application
-                Claim.objects.bulk_create(claims)
-                emails.queue_application_emails(application, origin)
-                stored_name = cv_field.storage.save(
-                    intended_name, data["cv"], max_length=cv_field.max_length
-                )
-                if stored_name != intended_name:
-                    application.cv = stored_name
-                    Application.objects.filter(pk=application.pk).update(cv=stored_name)
-        except BaseException as error:
-            if committed:
-                logger.exception(
-                    "an error after the application was committed",
-                    extra={"application_id": application.pk},
-                )
-                return application
-            # Also a partly written file, when the write itself failed.
-            cv_field.storage.delete(stored_name or intended_name)
-            if (
-                isinstance(error, IntegrityError)
-                and self._earlier_application(data["email"], data["position"]).exists()
-            ):
-                self.add_error("email", self.duplicate_error())
-                return None
-            raise
-        return application
 
 
 class StatusLinkRequestForm(forms.Form):

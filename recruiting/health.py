@@ -1,10 +1,6 @@
 """
-The health check for load balancers and monitoring: /healthz.
-
-It answers 200 when the database and the cache (Redis, when configured) answer, and 503
-naming what failed otherwise. It also tells, as information only, how long the oldest
-e-mail of the outbox has been waiting (null when none is). It never touches the session or the user, so it sets no
-cookie, and it is never cached.
+/healthz for load balancers: 200 when the database and the cache answer, else 503 naming
+the one that does not, plus the outbox's oldest wait as information (docs/deploy.md).
 """
 
 import logging

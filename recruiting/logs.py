@@ -1,10 +1,6 @@
 """
-Keeping applicant data out of the logs.
-
-The thank-you and status pages are reached by a secret token in their URL (whoever has
-the link sees the application's stage), so no log line may carry it: Django's request
-log ("Not Found: /apply/status/…/") and gunicorn's access log both go through
-redact_path.
+Keeping applicant data out of the logs: the token in a thank-you or status URL lets its
+holder see the application, so Django's and gunicorn's logs both go through redact_path.
 """
 
 import logging

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 
-from . import cache as page_cache
+from . import pages
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +82,13 @@ class DatabaseUnavailableMiddleware:
 
 class PageCacheMiddleware:
     """
-    Serves the landing page, per language, from this process's memory for as long as
-    the content version in the shared cache stays the same: one cache read, and none of
-    the middleware below it (sessions, locale, CSRF, auth…) nor the view.
+    Serves the landing page from this process's memory while the content version stays
+    the same: one cache read, and none of the middleware below nor the view. That is
+    what holds it near a static file's speed (README, "Speed").
 
-    It must come right after WhiteNoiseMiddleware: SecurityMiddleware, above it, still
-    adds its headers (HSTS, nosniff…) to every response. The first request for a page
-    after any content change goes the whole way through, where the view serves it from
-    the page cache shared by all instances (recruiting.cache); its finished response,
-    body and headers (the CSP and the ETag included), is kept here for the next ones.
-    Conditional and HEAD requests always go the whole way (a 304 costs no SQL either).
+    Right after WhiteNoiseMiddleware, so that SecurityMiddleware still adds its headers.
+    Conditional and HEAD requests go the whole way (the view's page cache answers them
+    without SQL too), and so does the first request after a content change.
     """
 
     def __init__(self, get_response):
@@ -109,15 +106,12 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a Host not in ALLOWED_HOSTS gets its 400, as below
         try:
-            version = page_cache.content_version()
+            version = pages.content_version()
         except Exception:  # the cache does not answer: the view renders the page
             return self.get_response(request)
         kept = self.kept.get(path)
         if kept is not None and kept[0] == version:
-            response = HttpResponse(kept[2])
-            for name, value in kept[1]:
-                response.headers[name] = value
-            return response
+            return HttpResponse(kept[2], headers=kept[1])
         response = self.get_response(request)
         # The version was read before the page was rendered: if content changed
         # meanwhile, the page is kept under the old version and never served again.
@@ -127,7 +121,7 @@ class PageCacheMiddleware:
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
         ):
-            self.kept[path] = (version, list(response.items()), response.content)
+            self.kept[path] = (version, dict(response.items()), response.content)
         return response
 
 

@@ -1,6 +1,6 @@
 """
-The lab's page content (edited by staff in the admin, in Chinese and English through
-django-modeltranslation: see translation.py) and the applications sent through the site.
+The lab's page content (edited in the admin in Chinese and English: translation.py), the
+applications sent through the site, and the e-mails of the outbox.
 """
 
 import re
@@ -104,9 +104,8 @@ class Advisor(models.Model):
 
 class Achievement(OrderedContent):
     """
-    An award, honour or open-source system of the advisor, each shown in its own list.
-
-    One table for both keeps the landing page to a fixed handful of queries.
+    An award, honour or open-source system of the advisor: one table keeps the page's
+    queries few, each kind in its own list.
     """
 
     class Kind(models.TextChoices):
@@ -294,9 +293,8 @@ def cv_upload_to(instance, filename):
 
 def orphan_cv_files(older_than):
     """
-    Names of stored CV files that no application refers to, last modified before
-    `older_than`. A file is written inside the application's transaction, so a process
-    killed just before the commit leaves one behind; purge_applications deletes them.
+    Stored CV files no application refers to, older than `older_than`: a process killed
+    before its application's commit leaves one behind (purge_applications deletes them).
     """
     storage = Application._meta.get_field("cv").storage
 
@@ -318,12 +316,29 @@ def orphan_cv_files(older_than):
     )
 
 
+class Stage(models.TextChoices):
+    """Where an application is: Application.Stage."""
+
+    NEW = "new", pgettext_lazy("stage", "New")
+    SCREENING = "screening", pgettext_lazy("stage", "Screening")
+    INTERVIEW = "interview", pgettext_lazy("stage", "Interview")
+    OFFER = "offer", pgettext_lazy("stage", "Offer")
+    ACCEPTED = "accepted", pgettext_lazy("stage", "Accepted")
+    DECLINED = "declined", pgettext_lazy("stage", "Declined")
+    REJECTED = "rejected", pgettext_lazy("stage", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("stage", "Withdrawn")
+
+
+# The stages that close an application; the retention period counts from entering one.
+ENDED_STAGES = [Stage.ACCEPTED, Stage.DECLINED, Stage.REJECTED, Stage.WITHDRAWN]
+
+
 class ApplicationQuerySet(models.QuerySet):
     def under_consideration(self):
-        return self.exclude(stage__in=Application.Stage.ended())
+        return self.exclude(stage__in=ENDED_STAGES)
 
     def ended_before(self, moment):
-        return self.filter(stage__in=Application.Stage.ended(), ended_at__lt=moment)
+        return self.filter(stage__in=ENDED_STAGES, ended_at__lt=moment)
 
     def with_average_rating(self):
         """Annotate `average_rating`: the mean of the reviews' ratings, None if unreviewed."""
@@ -355,19 +370,7 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
-    class Stage(models.TextChoices):
-        NEW = "new", pgettext_lazy("stage", "New")
-        SCREENING = "screening", pgettext_lazy("stage", "Screening")
-        INTERVIEW = "interview", pgettext_lazy("stage", "Interview")
-        OFFER = "offer", pgettext_lazy("stage", "Offer")
-        ACCEPTED = "accepted", pgettext_lazy("stage", "Accepted")
-        DECLINED = "declined", pgettext_lazy("stage", "Declined")
-        REJECTED = "rejected", pgettext_lazy("stage", "Rejected")
-        WITHDRAWN = "withdrawn", pgettext_lazy("stage", "Withdrawn")
-
-        @classmethod
-        def ended(cls):
-            return [cls.ACCEPTED, cls.DECLINED, cls.REJECTED, cls.WITHDRAWN]
+    Stage = Stage
 
     class Degree(models.TextChoices):
         BACHELOR = "bachelor", _("Bachelor's student")
@@ -410,7 +413,7 @@ class Application(models.Model):
     homepage = models.URLField(_("homepage"), blank=True)
     github = models.URLField(_("GitHub"), blank=True)
     scholar = models.URLField(_("Google Scholar"), blank=True)
-    statement = models.TextField(_("statement"))
+    statement = models.TextField(_("statement"), max_length=2000)
     cv = models.FileField(_("CV"), storage=cv_storage, upload_to=cv_upload_to, max_length=200)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     consent_at = models.DateTimeField(_("consent given at"))
@@ -434,13 +437,12 @@ class Application(models.Model):
         indexes = [models.Index(fields=["email", "position"])]
         permissions = [("export_application", _("Can export applications"))]
         constraints = [
-            # One application under consideration per e-mail address and position. The
-            # form refuses a duplicate politely; this closes the race between two
-            # submissions at once. The stages listed are Stage.ended().
+            # One application under consideration per address and position: the form
+            # refuses a duplicate politely; this closes the race of two at once.
             models.UniqueConstraint(
                 Lower("email"),
                 models.F("position"),
-                condition=~models.Q(stage__in=["accepted", "declined", "rejected", "withdrawn"]),
+                condition=~models.Q(stage__in=ENDED_STAGES),
                 name="one_open_application_per_email_and_position",
             )
         ]
@@ -450,18 +452,15 @@ class Application(models.Model):
 
     def move_to(self, stage, by=None):
         """
-        Move the application to another stage and record who did it and when.
-
-        Entering an ended stage (accepted, declined, rejected, withdrawn) sets ended_at,
-        from which the retention period counts; leaving it clears ended_at. Returns the
-        StageChange, or None if the application already is in that stage.
+        Move to `stage`, recording who and when, and set ended_at (when retention starts)
+        for an ended stage. Returns the StageChange, or None if already there.
         """
         stage = self.Stage(stage)
         now = timezone.now()
         self.check_can_move_to(stage)
         with transaction.atomic():
-            # Lock the row and read the stage it really has now: two staff moving the
-            # same application at once record two consistent changes, not a lost one.
+            # Lock the row and read its stage now: two staff moving it at once record two
+            # consistent changes, not a lost one.
             self.stage = (
                 Application.objects.select_for_update()
                 .values_list("stage", flat=True)
@@ -477,17 +476,16 @@ class Application(models.Model):
                 changed_at=now,
             )
             self.stage = stage
-            self.ended_at = now if stage in self.Stage.ended() else None
+            self.ended_at = now if stage in ENDED_STAGES else None
             self.save(update_fields=["stage", "ended_at"])
         return change
 
     def check_can_move_to(self, stage):
         """
-        Refuse to reopen an application while the same person has another one under
-        consideration for the same position: one open application per person and
-        position, as the form and a database constraint already ensure.
+        Refuse to reopen an application while the same person has another one open for
+        the same position (as the form and the database constraint do for new ones).
         """
-        if stage in self.Stage.ended():
+        if stage in ENDED_STAGES:
             return
         others = (
             Application.objects.under_consideration()
@@ -600,9 +598,8 @@ class Review(models.Model):
 
 class RateLimitCounter(models.Model):
     """
-    How many times one client sent a form in one time window (see ratelimit.py), used
-    when there is no Redis. The client is a keyed hash of its IP address, never the
-    address itself; windows older than the current one are deleted as new ones start.
+    How many times one client (a keyed hash, never its address) sent a form in one
+    window, when there is no Redis (ratelimit.py).
     """
 
     key = models.CharField(max_length=64)
@@ -624,8 +621,8 @@ class RateLimitCounter(models.Model):
 # The lab's e-mails: templates staff edit, and the outbox the worker delivers
 # ---------------------------------------------------------------------------
 
-# What a message template may contain, filled in for each applicant. Plain names in
-# braces, replaced as text: an editor's template can never run code or read settings.
+# What a message template may contain: plain names in braces, replaced as text, so an
+# editor's template can never run code or read settings.
 PLACEHOLDERS = {
     "name": _("the applicant's full name"),
     "position": _("the position, in the applicant's language"),
@@ -710,9 +707,8 @@ class MessageQuerySet(models.QuerySet):
 
 class Message(models.Model):
     """
-    One e-mail in the outbox. It is written in the same transaction as the change that
-    causes it (an application, a stage move) and delivered by the worker
-    (recruiting.tasks), with retries and back-off; the row keeps its state for staff.
+    One e-mail in the outbox, written with the change that causes it and delivered by
+    the worker (emails.py); the row keeps its state for staff.
     """
 
     class Kind(models.TextChoices):

@@ -1,16 +1,7 @@
 """
-How often one client may send the application form: settings.APPLY_RATE_LIMIT times per
-hour (0 turns the limit off).
-
-The count must hold across every gunicorn worker and every instance of the site, so it
-lives where they all look: in Redis when REDIS_URL is set (one atomic INCR with an expiry
-per hit), otherwise in the database (one atomic UPDATE … SET count = count + 1). Windows
-are fixed clock hours; a client over the limit waits until its window ends.
-
-The client is known by its IP address as recruiting.clientip gives it (a spoofed
-X-Forwarded-For is ignored unless a trusted proxy is configured), and only a keyed hash
-of it is stored. IPv6 clients are counted per /64 network, the block one subscriber
-usually holds, so that walking through addresses does not dodge the limit.
+How often one client may send the form: APPLY_RATE_LIMIT times per clock hour, counted
+where every worker and instance looks (Redis, else the database), by a keyed hash of
+the client's address (an IPv6 client per /64, the block one subscriber holds).
 """
 
 import ipaddress
@@ -34,10 +25,7 @@ _redis_clients = {}
 
 
 def client_key(request, scope, identity=None):
-    """
-    A keyed hash naming the client (or the given identity, e.g. an e-mail address)
-    within a scope; the address itself is never stored.
-    """
+    """A keyed hash naming the client (or `identity`) in a scope: no address is stored."""
     if identity is not None:
         return salted_hmac(
             f"recruiting.ratelimit.{scope}", identity, algorithm="sha256"
@@ -56,9 +44,8 @@ def client_key(request, scope, identity=None):
 
 def hit(request, scope="apply", limit=None, identity=None):
     """
-    Count one submission by this client (or by this identity instead of the client's
-    address). Return None while it is within the limit, or the number of seconds until
-    it may submit again.
+    Count one submission by this client (or this identity): None while within the
+    limit, else the seconds until it may submit again.
     """
     limit = settings.APPLY_RATE_LIMIT if limit is None else limit
     if limit <= 0:

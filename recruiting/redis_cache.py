@@ -1,11 +1,10 @@
 """
 Django's Redis cache backend, reusing one Redis client per connection pool.
 
-Django builds a new redis.Redis object for every cache operation, and redis-py (5 and
-later) fills a table of some 170 response callbacks each time it builds one: about a
-tenth of a millisecond per operation, more than the round trip to Redis on loopback.
-A client is thread-safe and holds no connection of its own (the pool does), so one per
-pool is enough. Used by settings.CACHES when REDIS_URL is set.
+Django builds a new redis.Redis for every operation, and building one costs redis-py
+more than the round trip (270 against 120 µs of CPU per get, measured here); the landing
+page reads the content version on every request. A client holds no connection of its
+own (the pool does) and is thread-safe, so one per pool is enough.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

@@ -8,16 +8,7 @@ A user needs `is_staff` as well as a group to log in to the admin.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-CONTENT_MODELS = [
-    "lab",
-    "advisor",
-    "achievement",
-    "advantagegroup",
-    "advantage",
-    "researchdirection",
-    "position",
-    "requirement",
-]
+from .content import CONTENT_MODELS
 
 ROLES = {
     # See and review applications, move them between stages, export them, open CVs
@@ -34,7 +25,7 @@ ROLES = {
     # Edit the lab's page and the texts of its e-mails; nothing about applications.
     "editors": {
         model: ["add", "change", "delete", "view"]
-        for model in [*CONTENT_MODELS, "messagetemplate"]
+        for model in [*(m._meta.model_name for m in CONTENT_MODELS), "messagetemplate"]
     },
 }
 

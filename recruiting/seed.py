@@ -1,15 +1,7 @@
 """
-The lab's content as the source post gives it (shared/seed/recruitment-post.md), in
-Chinese and English, loaded by `python manage.py seed_content`.
-
-This is the one place to correct the initial content. A translated field is a dict
-{"zh_hans": ..., "en": ...}; any other value is stored as it is, in both languages.
-The Chinese is the post's own wording, with the scrambled passages read as
-shared/seed/README.md says; the English is a faithful translation of the same facts.
-Nothing here is invented: the post gives no e-mail address, website, homepage, photo
-or deadline, so those stay empty for staff to fill in the admin.
-
-Orders start at 1 and follow the post.
+The lab's content as its post gives it (shared/seed/, read as its README says), loaded by
+`manage.py seed_content`: {"zh_hans": …, "en": …} for a translated field, in the post's
+order. Nothing is invented: what the post does not give stays empty for staff to fill.
 """
 
 LAB = {

@@ -1,9 +1,7 @@
 """
-What search engines and link previews read: absolute URLs, language alternates, the
-schema.org data of the landing page (JSON-LD) and robots.txt.
-
-Everything here depends only on the request's URL and the page content, never on the
-visitor, so the cached landing page stays the same for everyone.
+What search engines and link previews read: absolute URLs, language alternates, share
+cards, the landing page's schema.org data (JSON-LD) and robots.txt. Nothing here depends
+on the visitor, so the cached pages stay the same for everyone.
 """
 
 import datetime
@@ -33,22 +31,12 @@ OG_LOCALE = {"zh-hans": "zh_CN", "en": "en_US"}
 SHARE_IMAGE = "img/share.png"
 SHARE_IMAGE_SIZE = (1200, 630)
 
-SITE_NAME = _("Prof. Zhang Wentao's group, Peking University")
-DEFAULT_SHARE_TITLE = _(
-    "Prof. Zhang Wentao's group at Peking University is recruiting research assistants "
-    "(RA) and interns"
-)
-DEFAULT_SHARE_DESCRIPTION = _(
-    "Data-centric machine learning, graph machine learning, machine learning systems and "
-    "interdisciplinary applications. Apply online."
-)
 SHARE_IMAGE_ALT = _(
     "Prof. Zhang Wentao's group, Peking University: research assistants (RA) and interns wanted"
 )
 
-# schema.org employmentType of each position, by slug. A research assistant is paid a
-# stipend (助研津贴) for a stay, not employed: TEMPORARY, rather than FULL_TIME or
-# CONTRACTOR. Internships are INTERN; anything else OTHER.
+# schema.org employmentType by slug: an RA is paid a stipend (助研津贴) for a stay, not
+# employed, so TEMPORARY; internships are INTERN; anything else OTHER.
 EMPLOYMENT_TYPES = {"ra": "TEMPORARY"}
 
 
@@ -77,9 +65,8 @@ class PageLinks:
 
 def page_links(request):
     """
-    The canonical URL of the page in the active language and its alternates in every
-    language (x-default is the Chinese page), or None for a page that must not be
-    indexed. URLs come from the URL name, so a query string never leaks into them.
+    The page's canonical URL and its alternates in every language (x-default: Chinese),
+    or None for a page not to index. Built from the URL name: no query string leaks in.
     """
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name not in INDEXABLE_VIEWS:
@@ -103,8 +90,25 @@ def page_links(request):
     )
 
 
-def share_image_url(request):
-    return absolute_url(request, static(SHARE_IMAGE))
+def share_card(request, lab, title="", description=""):
+    """
+    What the <head> tells link previews, or None for a page not to index. Pages that
+    give no title or description share the lab's name and tagline.
+    """
+    links = page_links(request)
+    if links is None:
+        return None
+    width, height = SHARE_IMAGE_SIZE
+    return {
+        "links": links,
+        "site_name": lab.name if lab else "",
+        "title": plain(title) or (lab.name if lab else "") or str(_("Recruiting")),
+        "description": plain(description) or (lab.tagline if lab else ""),
+        "image": absolute_url(request, static(SHARE_IMAGE)),
+        "image_width": width,
+        "image_height": height,
+        "image_alt": SHARE_IMAGE_ALT,
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -115,10 +119,7 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u
 
 
 def to_json_ld(data):
-    """
-    JSON for a <script type="application/ld+json"> element: "<", ">" and "&" are
-    escaped so that no value (say "</script>") can end the element or open a comment.
-    """
+    """JSON for a <script> element: "<", ">" and "&" escaped, so "</script>" cannot end it."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(
         _JSON_SCRIPT_ESCAPES
     )
@@ -202,8 +203,7 @@ def job_posting(position, lab, requirements, request):
         "jobLocation": {"@type": "Place", "address": BEIJING},
     }
     if lab is not None:
-        # The group in full is in the graph; here the reference, with the name that
-        # consumers reading one posting alone need.
+        # The group is in full in the graph; the name is for readers of one posting alone.
         data["hiringOrganization"] = {
             "@type": "Organization",
             "@id": node_id(request, "organization"),

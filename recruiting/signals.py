@@ -1,41 +1,21 @@
 """
-Clear the cached landing page whenever any of its content changes; remove an
-application's CV file from storage when the application is deleted.
+Clear the page cache whenever any content changes; remove an application's CV file from
+storage when the application is deleted.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from . import cache
-from .models import (
-    Achievement,
-    Advantage,
-    AdvantageGroup,
-    Advisor,
-    Application,
-    Lab,
-    Position,
-    Requirement,
-    ResearchDirection,
-)
-
-CONTENT_MODELS = [
-    Lab,
-    Advisor,
-    Achievement,
-    AdvantageGroup,
-    Advantage,
-    ResearchDirection,
-    Position,
-    Requirement,
-]
+from . import pages
+from .content import CONTENT_MODELS
+from .models import Application
 
 
 def content_changed(sender, **kwargs):
     # Now, and again once the change is committed: a page rendered meanwhile by another
     # request, from the rows as they were before the commit, must not stay cached.
-    cache.clear_pages()
-    transaction.on_commit(cache.clear_pages)
+    pages.clear()
+    transaction.on_commit(pages.clear)
 
 
 for model in CONTENT_MODELS:

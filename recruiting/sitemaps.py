@@ -10,10 +10,8 @@ from .origin import site_url
 
 class PageSitemap(Sitemap):
     """
-    The landing page and the privacy notice, in Chinese (at /) and English (at /en/),
-    each with hreflang alternates and x-default pointing at the Chinese page. The
-    application form is reachable from the landing page; thank-you and status pages are
-    private and never listed.
+    The landing page and the privacy notice in both languages, x-default the Chinese;
+    the form is linked from the landing page, and the applicants' pages are private.
     """
 
     i18n = True

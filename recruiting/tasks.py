@@ -1,10 +1,6 @@
 """
-The work done off the request path, by the worker (`manage.py run_worker`), through
-Django's Tasks API (the django-tasks backport) and its database backend
-(django-tasks-db): a task is a row written in the caller's transaction, and workers take
-rows with SELECT … FOR UPDATE SKIP LOCKED, so any number of them, on any number of
-instances, share one queue. Every task here is idempotent: a task whose worker died is
-run again (recover_lost_work).
+Work done off the request path by `manage.py run_worker` (django-tasks, database
+backend: docs/deploy.md). Every task is idempotent, as a lost worker's run again.
 """
 
 import datetime
@@ -30,9 +26,8 @@ def deliver_message(message_pk):
 @task()
 def send_status_links(email, position_slug, origin):
     """
-    Queue the status link of each application under consideration made with this
-    address for this position. Run here rather than in the request, so that the page
-    answers in the same time whether or not the address has applied.
+    Queue the status link of this address's open applications for this position. Here,
+    not in the request, so the page takes as long whether or not the address applied.
     """
     applications = (
         Application.objects.under_consideration()
@@ -45,9 +40,8 @@ def send_status_links(email, position_slug, origin):
 
 def recover_lost_work():
     """
-    Run again what a worker that died (killed, machine lost) left half done: the tasks
-    it was running and the e-mails it was sending, once older than
-    settings.TASK_LEASE_SECONDS. Returns how many tasks and e-mails were queued again.
+    Queue again the tasks and e-mails a dead worker left running for over
+    TASK_LEASE_SECONDS. Returns how many.
     """
     lost = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
     count = (
@@ -62,8 +56,8 @@ def recover_lost_work():
 
 def prune_finished_tasks(older_than=datetime.timedelta(days=1)):
     """
-    Delete the records of tasks that finished more than a day ago. The outbox keeps
-    what staff need (Message); a task's arguments may hold an address someone typed.
+    Delete the records of tasks finished over a day ago: staff need only the outbox, and
+    a task's arguments may hold an address someone typed.
     """
     cutoff = timezone.now() - older_than
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()

@@ -1,29 +1,36 @@
 import logging
+import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import cache, ratelimit, tasks
+from . import pages, ratelimit, tasks
 from .content import landing_content
-from .forms import ApplicationForm, CVUploadHandler, StatusLinkRequestForm
+from .forms import ApplicationForm, StatusLinkRequestForm
 from .models import Application, Lab, Message
 from .origin import site_url
+from .submissions import submit_application
+from .uploads import CVUploadHandler
 
 logger = logging.getLogger(__name__)
+
+CACHED_QUERY = re.compile(r"(position=[-\w]{1,60})?")  # see _blank_form
 
 
 @require_safe
 def landing(request):
-    """The lab's page, served from the page cache: no SQL on a hit."""
-    language = get_language()
-    html = cache.get_page("landing", language)
+    """The lab's page, rendered once per language and content version: no SQL on a hit."""
+    name = f"landing:{get_language()}"
+    html = pages.get(name)
     if html is None:
         html = render_to_string(
             "recruiting/landing.html",
@@ -32,7 +39,7 @@ def landing(request):
             {"content": landing_content(), "switcher_path": request.path},
             request=request,
         )
-        cache.set_page("landing", language, html)
+        pages.store(name, html)
     return HttpResponse(html)
 
 
@@ -49,28 +56,48 @@ def apply(request):
     return _apply(request)
 
 
+def _blank_form(request):
+    """
+    The unbound application form, rendered once per language, content version and
+    preselected position (its fields are most of the page's cost); each visitor gets
+    their own CSRF token in it.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    # Only the plain form and each open position's are stored: made-up query strings
+    # are rendered each time, so that they cannot fill the cache.
+    name = f"apply:{get_language()}:{query}" if CACHED_QUERY.fullmatch(query) else None
+    html = pages.get(name) if name else None
+    if html is not None:
+        return HttpResponse(pages.with_csrf_token(html, request))
+    form = ApplicationForm(preselect_position=request.GET.get("position"))
+    token = get_token(request) if form.positions else ""  # no form: no token, no cookie
+    context = {"form": form, "csrf_token": token}
+    html = render_to_string("recruiting/apply.html", context, request=request)
+    if name and (not query or query.removeprefix("position=") in form.positions):
+        pages.store(name, html, csrf_token=token)
+    return HttpResponse(html)
+
+
 @csrf_protect
 def _apply(request):
     if request.method != "POST":
-        form = ApplicationForm(preselect_position=request.GET.get("position"))
-        return render(request, "recruiting/apply.html", {"form": form})
+        return _blank_form(request)
 
     # Every submission that passed the CSRF check counts, whatever becomes of it.
     retry_after = ratelimit.hit(request)
     if retry_after is not None:
         return ratelimit.too_many_requests(request, retry_after)
-    if "resend_status_link" in request.POST:
-        return _resend_status_link(request)
-    cv_handler = request.upload_handlers[0]
-    form = ApplicationForm(
-        request.POST, request.FILES, cv_too_large="cv" in getattr(cv_handler, "too_large", ())
-    )
+    # Read the body first (if the CSRF check has not): only then does the CV upload
+    # handler know whether the file was too large.
+    data, files = request.POST, request.FILES
+    cv_too_large = "cv" in request.upload_handlers[0].too_large
+    form = ApplicationForm(data, files, cv_too_large=cv_too_large)
     if form.caught_by_honeypot:
         # Answer as if all went well, so that a bot learns nothing; nothing is saved.
         logger.info("application refused by the honeypot")
         return _no_store(render(request, "recruiting/thanks.html", {"application": None}))
     if form.is_valid():
-        application = form.save(language=get_language(), origin=site_url(request))
+        application = submit_application(form, language=get_language(), origin=site_url(request))
         if application is not None:
             logger.info("application received", extra={"application_id": application.pk})
             return redirect("recruiting:thanks", token=application.token)
@@ -79,16 +106,25 @@ def _apply(request):
     return render(request, "recruiting/apply.html", {"form": form}, status=422)
 
 
-def _resend_status_link(request):
+@require_POST
+def resend_status_link(request):
+    """E-mail the status link again: the button under the application form's duplicate error."""
+    # Counted with the applications sent from the same network, as one more try.
+    retry_after = ratelimit.hit(request)
+    if retry_after is not None:
+        return ratelimit.too_many_requests(request, retry_after)
+    # The page's language links lead to the form, not to this address (POST only).
+    context = {"switcher_path": reverse("recruiting:apply")}
     form = StatusLinkRequestForm(request.POST)
     if not form.is_valid():
-        return render(request, "400.html", status=400)
+        return render(request, "400.html", context, status=400)
     email = form.cleaned_data["email"]
     if ratelimit.hit(request, scope="status-link", identity=email.lower()) is None:
         # The worker looks the address up: the answer, and the time it takes, is the
         # same whether or not the address has applied.
         tasks.send_status_links.enqueue(email, form.cleaned_data["position"], site_url(request))
-    return _no_store(render(request, "recruiting/thanks.html", {"resent_to": email}))
+    context["resent_to"] = email
+    return _no_store(render(request, "recruiting/thanks.html", context))
 
 
 def _application_or_404(token):
@@ -148,11 +184,13 @@ def status(request, token):
 
 @require_safe
 def privacy(request):
+    lab = Lab.objects.first()  # its contact address, and its name for the <head>
     context = {
+        "lab": lab,
         "retention_days": settings.APPLICATION_RETENTION_DAYS,
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
         "from_email": settings.DEFAULT_FROM_EMAIL,
-        "contact_email": Lab.objects.values_list("email", flat=True).first() or "",
+        "contact_email": lab.email if lab else "",
         "rate_limit": settings.APPLY_RATE_LIMIT,
     }
     return render(request, "recruiting/privacy.html", context)

@@ -18,7 +18,6 @@ import argparse
 import http.client
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,19 +25,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from tests import servers  # noqa: E402
 from tests.smtp import HOST, RecordingSMTPServer, StalledSMTPServer, free_port  # noqa: E402
-from tests.submissions import (  # noqa: E402
-    cookies_from,
-    csrf_token,
-    form_choices,
-    form_data,
-    multipart,
-    pdf_of_size,
-)
+from tests.submissions import application_body, pdf_of_size  # noqa: E402
+
+settings.configure()  # Django's defaults: enough to encode a form (tests/submissions.py)
 
 EMAIL_TIMEOUT = 10
 PDF_SIZE = 100 * 1024
@@ -49,9 +45,9 @@ DEADLINE = 120  # seconds, for the worker to deliver the first run's e-mails
 class Client(threading.Thread):
     """One client: GETs the form once (CSRF cookie and token), then POSTs its share."""
 
-    def __init__(self, port, emails, barrier, pdf):
+    def __init__(self, server, emails, barrier, pdf):
         super().__init__(daemon=True)
-        self.port = port
+        self.server = server
         self.emails = emails
         self.barrier = barrier
         self.pdf = pdf
@@ -59,39 +55,27 @@ class Client(threading.Thread):
         self.statuses = []
         self.errors = []
 
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            connection.close()
-
     def run(self):
+        browser = servers.Browser()
         try:
-            status, headers, body = self.request("GET", "/apply/")
-            html = body.decode()
-            choices, token = form_choices(html), csrf_token(html)
-            cookie = "; ".join(f"{k}={v}" for k, v in cookies_from(headers).items())
+            _, _, page = browser.get(self.server, "/apply/", timeout=60)
+            html = page.decode()
         except (OSError, http.client.HTTPException) as error:
             self.errors.append(f"GET /apply/: {error!r}")
             return
         finally:
             self.barrier.wait()
         for email in self.emails:
-            fields = form_data(
-                position=choices["position"][0],
-                directions=choices["directions"][:1],
-                criteria=choices["criteria"][:2],
-                email=email,
-                csrfmiddlewaretoken=token,
-            )
-            body, content_type = multipart(fields, {"cv": ("cv.pdf", self.pdf, "application/pdf")})
+            body, content_type = application_body(html, email, self.pdf)
             started = time.perf_counter()
             try:
-                status, _, _ = self.request(
-                    "POST", "/apply/", body, {"Content-Type": content_type, "Cookie": cookie}
+                status, _, _ = browser.request(
+                    self.server,
+                    "POST",
+                    "/apply/",
+                    body,
+                    {"Content-Type": content_type},
+                    timeout=60,
                 )
             except (OSError, http.client.HTTPException) as error:
                 self.errors.append(f"{email}: {error!r}")
@@ -102,14 +86,14 @@ class Client(threading.Thread):
                 self.errors.append(f"{email}: HTTP {status}")
 
 
-def post_applications(port, name, count, clients, pdf):
+def post_applications(server, name, count, clients, pdf):
     """count applications from `clients` concurrent clients; returns (latencies, errors)."""
     shares = [
         [f"{name}-{c:02d}-{i:04d}@example.org" for i in range(c, count, clients)]
         for c in range(clients)
     ]
     barrier = threading.Barrier(clients)
-    threads = [Client(port, share, barrier, pdf) for share in shares]
+    threads = [Client(server, share, barrier, pdf) for share in shares]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -119,9 +103,8 @@ def post_applications(port, name, count, clients, pdf):
     return [s for t in threads for s in t.latencies], errors
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+def p95(values):
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def outbox(database, run):
@@ -169,27 +152,17 @@ def run(args, tmp):
         f"Setting up: SQLite in {tmp}, gunicorn {args.workers}×{args.threads} on "
         f":{web_port}, one worker, SMTP on :{smtp_port}"
     )
-    servers.manage("migrate", "--noinput", env=env)
-    servers.manage("seed_content", env=env)
-    servers.manage("collectstatic", "--noinput", env=env)
+    servers.prepare(env)
 
     pdf = pdf_of_size(PDF_SIZE)
     results = {}
-    with (tmp / "worker.log").open("wb") as worker_log:
-        worker = subprocess.Popen(
-            [servers.PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
-            cwd=servers.BASE_DIR,
-            env=env,
-            stdout=worker_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    worker = servers.Worker(env, tmp / "worker.log", interval=0.2)
     try:
-        with servers.running(web_port, env):
+        with servers.running(web_port, env) as server:
             with RecordingSMTPServer(smtp_port) as smtp:
-                _, errors = post_applications(web_port, "warm-up", WARM_UP, args.clients, pdf)
+                _, errors = post_applications(server, "warm-up", WARM_UP, args.clients, pdf)
                 results["up"] = post_applications(
-                    web_port, "up", args.applications, args.clients, pdf
+                    server, "up", args.applications, args.clients, pdf
                 )
                 results["up"][1].extend(errors)
                 expected = 2 * (WARM_UP + args.applications)
@@ -201,19 +174,14 @@ def run(args, tmp):
 
             with StalledSMTPServer(smtp_port) as stalled:
                 results["stalled"] = post_applications(
-                    web_port, "stalled", args.applications, args.clients, pdf
+                    server, "stalled", args.applications, args.clients, pdf
                 )
                 deadline = time.monotonic() + DEADLINE  # the worker polls: let it get there
                 while (worker_tries := stalled.connections()) < 1 and time.monotonic() < deadline:
                     time.sleep(0.1)
                 after = outbox(database, "stalled")
     finally:
-        worker.terminate()  # ends after its current try, at most EMAIL_TIMEOUT away
-        try:
-            worker.wait(timeout=3 * EMAIL_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker.stop(timeout=3 * EMAIL_TIMEOUT)  # ends its current try, EMAIL_TIMEOUT at most
 
     print()
     print(
@@ -226,12 +194,12 @@ def run(args, tmp):
         print(
             f"  POST, {label:15}"
             f"{statistics.median(latencies) * 1000:7.0f}ms"
-            f"{percentile(latencies, 0.95) * 1000:7.0f}ms"
+            f"{p95(latencies) * 1000:7.0f}ms"
             f"{max(latencies) * 1000:7.0f}ms   {len(errors)}"
         )
     up, stalled_run = results["up"][0], results["stalled"][0]
     p50_ratio = statistics.median(stalled_run) / statistics.median(up)
-    p95_ratio = percentile(stalled_run, 0.95) / percentile(up, 0.95)
+    p95_ratio = p95(stalled_run) / p95(up)
     print(f"  ratio stalled / up     p50 {p50_ratio:.2f}   p95 {p95_ratio:.2f}")
     waiting = after.get("queued", 0) + after.get("sending", 0)
     print(
@@ -251,7 +219,7 @@ def run(args, tmp):
         "SMTP stalled: the worker reached the stalled server": worker_tries >= 1,
         "SMTP stalled: every e-mail kept in the outbox": (waiting == 2 * args.applications),
         f"SMTP stalled: p95 under EMAIL_TIMEOUT ({EMAIL_TIMEOUT} s)": (
-            percentile(stalled_run, 0.95) < EMAIL_TIMEOUT
+            p95(stalled_run) < EMAIL_TIMEOUT
         ),
     }
     for name, ok in checks.items():

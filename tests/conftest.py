@@ -1,9 +1,15 @@
+"""
+The fixtures every test module shares: the lab's content (seeded, or the small `lab`),
+the staff roles and users, a CV storage of the test's own, the background worker, a
+database that goes away; and the CI rule that a skipped browser or PostgreSQL test fails.
+"""
+
 import os
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(autouse=True)
@@ -23,22 +29,69 @@ def seeded(db):
 
 
 @pytest.fixture
+def lab(db):
+    """
+    The positions, research directions and five criteria of the source post, in both
+    languages, by name: lab.ra, lab.science, lab.paper… (lab.requirements: all five).
+    """
+    from tests.factories import PositionFactory, RequirementFactory, ResearchDirectionFactory
+
+    def direction(slug, title, order, parent=None):
+        return ResearchDirectionFactory(slug=slug, title_zh_hans=title, order=order, parent=parent)
+
+    def requirement(order, zh, en, keywords="", **prompts):
+        return RequirementFactory(
+            order=order, short_title_zh_hans=zh, short_title_en=en, keywords=keywords, **prompts
+        )
+
+    applications = direction("dcml-applications", "DCML Applications", 2)
+    content = SimpleNamespace(
+        ra=PositionFactory(slug="ra", order=1),
+        intern=PositionFactory(slug="intern", title_zh_hans="实习生", title_en="Intern", order=2),
+        general=direction("general-dcml", "General DCML", 1),
+        applications=applications,
+        science=direction("for-science", "For Science", 1, applications),
+        aigc=direction("for-aigc", "For AIGC", 2, applications),
+        systems=direction("dcml-systems", "DCML Systems", 3),
+        paper=requirement(
+            1,
+            "顶会论文",
+            "Top-venue paper",
+            "ICML, NeurIPS, ICLR, CVPR, ICCV, WWW, KDD, SIGMOD, VLDB",
+            evidence_prompt_zh_hans="会议名称与年份、论文题目和链接。",
+            evidence_prompt_en="The conference and year, the paper's title and link.",
+        ),
+        research=requirement(2, "研究与开源经验", "Research and open source", "PyTorch"),
+        internship=requirement(3, "实习成果", "Internship results"),
+        competitions=requirement(
+            4, "竞赛成绩", "Competitions", "Kaggle, 天池, OGB, ACM, NOI, NOIP"
+        ),
+        drive=requirement(5, "科研热情", "Drive for research"),
+    )
+    content.requirements = [
+        content.paper,
+        content.research,
+        content.internship,
+        content.competitions,
+        content.drive,
+    ]
+    return content
+
+
+@pytest.fixture
 def roles(db):
     """The staff groups "reviewers" and "editors", as `manage.py setup_roles` makes them."""
-    from django.contrib.auth.models import Group
-
     from recruiting.roles import setup_roles
 
     setup_roles()
-    return {group.name: group for group in Group.objects.all()}
 
 
 @pytest.fixture
 def reviewer(roles):
-    """A member of staff in the "reviewers" group."""
-    from tests.admin_factories import make_staff
+    """A member of staff in the "reviewers" group, named "reviewer"."""
+    from tests.factories import StaffFactory
 
-    return make_staff("reviewer", groups=["reviewers"])
+    return StaffFactory(username="reviewer", groups=["reviewers"])
 
 
 @pytest.fixture
@@ -50,16 +103,24 @@ def reviewer_client(client, reviewer):
 
 
 @pytest.fixture
-def lab(db):
-    """Positions, research directions and the five criteria (tests/factories.py)."""
-    from tests.factories import make_lab_content
+def editor(roles):
+    """A member of staff in the "editors" group, named "editor" (password STAFF_PASSWORD)."""
+    from tests.factories import StaffFactory
 
-    return make_lab_content()
+    return StaffFactory(username="editor", groups=["editors"])
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as the editor, reading the admin in English."""
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture(autouse=True)
 def cv_storage(tmp_path, monkeypatch):
-    """CV files go to a temporary folder for the test (the storage of Application.cv)."""
+    """CV files go to a temporary folder of the test's own, never to var/media."""
     from django.core.files.storage import FileSystemStorage
 
     from recruiting.models import Application
@@ -67,6 +128,31 @@ def cv_storage(tmp_path, monkeypatch):
     storage = FileSystemStorage(location=tmp_path / "cvs", base_url=None)
     monkeypatch.setattr(Application._meta.get_field("cv"), "storage", storage)
     return storage
+
+
+@pytest.fixture
+def database_goes_away():
+    """
+    outage(needle): a block in which the first SQL statement containing `needle` fails,
+    and every one after it, as when the database server goes away. Yields an object
+    whose `gone` says whether it happened.
+    """
+    from django.db import OperationalError, connection
+
+    @contextmanager
+    def outage(needle):
+        state = SimpleNamespace(gone=False)
+
+        def execute(execute, sql, params, many, context):
+            state.gone = state.gone or needle in sql
+            if state.gone:
+                raise OperationalError("server closed the connection unexpectedly")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(execute):
+            yield state
+
+    return outage
 
 
 @pytest.fixture

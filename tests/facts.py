@@ -1,8 +1,7 @@
 """
 Facts of the source post that must appear on the landing page, exactly as seed_content
 stores them: FACTS_ZH on / and, at the same index, its English counterpart in FACTS_EN
-on /en/. None holds a character that HTML escapes (' " & < >), so each can be looked
-for in the page's HTML as it is.
+on /en/.
 """
 
 FACTS = [

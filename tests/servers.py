@@ -2,9 +2,13 @@
 Real gunicorn instances of the site, with production settings, for tests and benchmarks.
 
     env = production_env(tmp_path)            # SQLite, cache, media and static under tmp_path
-    manage("migrate", env=env)
+    prepare(env)                              # migrate, seed_content, collectstatic
     with running(8401, env) as server:        # waits until /healthz answers
         status, headers, body = server.get("/")
+        browser = Browser()                   # keeps the cookies the site sets
+        browser.get(server, "/apply/")
+
+Worker(env, log_path) runs `manage.py run_worker` the same way.
 
 Production settings means labsite.settings (not the test settings), DJANGO_DEBUG=0, a
 test secret, plain HTTP (DJANGO_HTTPS=0) unless the caller says otherwise, and only
@@ -22,6 +26,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -77,6 +82,27 @@ def manage(*args, env, timeout=300, check=True):
             f"{result.stdout}\n{result.stderr}"
         )
     return result
+
+
+def prepare(env, *, seed=True, admin_password=None):
+    """
+    What a new instance runs before it serves: migrate and collectstatic; then the lab's
+    content unless seed=False, and a superuser "admin" if given admin_password.
+    """
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    if seed:
+        manage("seed_content", env=env)
+    if admin_password:
+        manage(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.org",
+            env={**env, "DJANGO_SUPERUSER_PASSWORD": admin_password},
+        )
 
 
 def port_is_free(port):
@@ -186,3 +212,64 @@ def running(port, env, **kwargs):
         yield server
     finally:
         server.stop()
+
+
+class Browser:
+    """A client that keeps the cookies the site sets, across requests and instances."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def cookie_header(self):
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def request(self, server, method, path, body=None, headers=None, timeout=10):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        status, response_headers, content = server.request(method, path, body, headers, timeout)
+        for line in response_headers.get("set-cookie", "").split("\n"):
+            name, _, value = line.split(";", 1)[0].partition("=")
+            if name.strip():
+                self.cookies[name.strip()] = value.strip()
+        return status, response_headers, content
+
+    def get(self, server, path, timeout=10):
+        return self.request(server, "GET", path, timeout=timeout)
+
+    def post_form(self, server, path, fields):
+        body = urlencode(fields, doseq=True)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request(server, "POST", path, body, headers)
+
+
+class Worker:
+    """`manage.py run_worker` in its own process group; its output goes to log_path."""
+
+    def __init__(self, env, log_path, interval=0.1):
+        self.log_path = log_path
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [PYTHON, "manage.py", "run_worker", "--interval", str(interval)],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self, timeout=120):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=timeout)
+
+    def stop(self, timeout=120):
+        """SIGTERM: the worker ends the task it is running, then exits."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")

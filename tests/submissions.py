@@ -1,21 +1,29 @@
 """
-Building application submissions for the fault, fuzz and load tests: a valid form for
-the seeded content, a small PDF, and multipart bodies for raw HTTP clients.
+What a browser sends: the fields of an application that passes every check, through
+Django's test client (`submit`) or as a multipart body for a raw HTTP client
+(`application_body`, for the tests and benchmarks that talk to gunicorn); an admin form
+sent back unchanged (`change_form_data`); and the one PDF they all upload. Nothing here
+needs the database: the benchmarks import it too.
 """
 
 import datetime
 import re
-import uuid
 
-# A tiny but well-formed PDF: enough for the form, which checks the "%PDF-" header.
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.utils import timezone
+
+# A tiny but well-formed PDF: the form checks the "%PDF-" header.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+PAPER_EVIDENCE = "NeurIPS 2023, first author: https://arxiv.org/abs/2301.00001"
 
-EVIDENCE = "First author of a paper, see https://example.org/paper for the details."
-STATEMENT = "I would like to work on data-centric machine learning with the group."
+
+def pdf_upload(name="My CV.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def pdf_of_size(size):
@@ -24,67 +32,91 @@ def pdf_of_size(size):
     return PDF[:-6] + b"%" + b"x" * max(padding, 0) + b"\n" + PDF[-6:]
 
 
-def start_date():
-    return (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-
-
-def form_data(*, position, directions, criteria, email=None, **overrides):
+def application_fields(position, directions, evidence, /, **overrides):
     """
-    A valid application as a browser posts it (without the CV), claiming the given
-    criteria (ids) with evidence for each.
+    The POST data of an application that passes every check, CV included: for the
+    position's slug, direction ids, and {criterion id: evidence}. An override of None
+    drops the field.
     """
     data = {
-        "full_name": "李明",
-        "email": email or f"applicant-{uuid.uuid4().hex[:12]}@example.org",
-        "phone": "",
-        "wechat": "",
+        "full_name": "李华",
+        "email": "li.hua@example.edu.cn",
+        "phone": "+86 138 0000 0000",
+        "wechat": "lihua_2024",
         "school": "北京大学",
-        "major": "计算机科学与技术",
-        "degree": "bachelor",
-        "year_of_study": "3",
+        "major": "计算机科学",
+        "degree": "master",
+        "year_of_study": "2",
         "graduation_year": "2027",
         "position": position,
         "directions": [str(pk) for pk in directions],
-        "criteria": [str(pk) for pk in criteria],
-        "start_date": start_date(),
+        "criteria": [str(pk) for pk in evidence],
+        **{f"evidence_{pk}": text for pk, text in evidence.items()},
+        "start_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
         "duration_months": "6",
         "work_mode": "onsite",
-        "homepage": "",
-        "github": "",
+        "homepage": "https://lihua.example.edu.cn/",
+        "github": "https://github.com/lihua",
         "scholar": "",
-        "statement": STATEMENT,
+        "statement": "我对以数据为中心的机器学习很感兴趣。",
+        "cv": pdf_upload(),
         "consent": "on",
         "website": "",
     }
-    for pk in criteria:
-        data[f"evidence_{pk}"] = EVIDENCE
     data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def application_data(lab, **overrides):
+    """application_fields() for the `lab` fixture: the RA position, two criteria."""
+    return application_fields(
+        lab.ra.slug,
+        [lab.general.pk, lab.science.pk],
+        {lab.paper.pk: PAPER_EVIDENCE, lab.competitions.pk: "Kaggle 比赛银牌，排名前 3%"},
+        **overrides,
+    )
+
+
+def submit(client, lab, url="/en/apply/", headers=None, **overrides):
+    """Send the application form; overrides change or (with None) drop fields."""
+    return client.post(url, application_data(lab, **overrides), headers=headers)
+
+
+def errors_of(response, field):
+    """The codes of the errors the refused form carries for one field."""
+    form = response.context["form"]
+    return [error.code for error in form.errors.as_data().get(field, [])]
+
+
+def change_form_data(response):
+    """The POST data of the admin form on the page, unchanged, as the browser sends it."""
+    context = response.context
+    if "cl" in context:  # a list with fields editable in place
+        forms = [context["cl"].formset.management_form, *context["cl"].formset.forms]
+    else:
+        forms = [context["adminform"].form]
+        for inline in context["inline_admin_formsets"]:
+            forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if field.widget.__class__.__name__ == "CheckboxInput":
+                value = "on"
+            if isinstance(value, list | tuple):
+                value = [str(v) for v in value]
+            data[form.add_prefix(name)] = value
     return data
 
 
-def seeded_form_data(criteria=2, **overrides):
-    """form_data() for the seeded database: the RA position, one direction."""
-    from recruiting.models import Requirement, ResearchDirection
-
-    requirements = list(Requirement.objects.active().values_list("pk", flat=True)[:criteria])
-    direction = ResearchDirection.objects.filter(children__isnull=True).order_by("pk").first()
-    return form_data(position="ra", directions=[direction.pk], criteria=requirements, **overrides)
+def multipart(data):
+    """data encoded as a browser sends a form with a file: (body, content type)."""
+    return encode_multipart(BOUNDARY, data), MULTIPART_CONTENT
 
 
 # --- Raw HTTP ---------------------------------------------------------------------------
-
-
-def form_choices(html):
-    """Position slugs, direction ids and criterion ids offered by the rendered form."""
-
-    def values(name):
-        return re.findall(rf'name="{name}" value="([^"]+)"', html)
-
-    return {
-        "position": values("position"),
-        "directions": values("directions"),
-        "criteria": values("criteria"),
-    }
 
 
 def csrf_token(html):
@@ -92,39 +124,22 @@ def csrf_token(html):
     return match.group(1) if match else None
 
 
-def cookies_from(headers):
-    """The name=value pairs of the Set-Cookie headers (http.client's getheaders())."""
-    jar = {}
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            pair = value.split(";", 1)[0]
-            key, _, val = pair.partition("=")
-            jar[key.strip()] = val.strip()
-    return jar
-
-
-def multipart(fields, files):
+def application_body(html, email, pdf=PDF):
     """
-    Encode a form as multipart/form-data. fields: {name: str or [str, ...]};
-    files: {name: (filename, bytes, content type)}. Returns (body, content type).
+    The multipart body of a valid application on the form page `html`: its CSRF token,
+    the first position and direction it offers and its first two criteria, with `pdf`
+    as the CV. Returns (body, content type).
     """
-    boundary = f"----labsite{uuid.uuid4().hex}"
-    parts = []
-    for name, value in fields.items():
-        for item in value if isinstance(value, list) else [value]:
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-                + str(item).encode()
-                + b"\r\n"
-            )
-    for name, (filename, content, content_type) in files.items():
-        parts.append(
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            ).encode()
-            + content
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+    def offered(name):
+        return re.findall(rf'name="{name}" value="([^"]+)"', html)
+
+    data = application_fields(
+        offered("position")[0],
+        offered("directions")[:1],
+        dict.fromkeys(offered("criteria")[:2], PAPER_EVIDENCE),
+        email=email,
+        cv=pdf_upload("cv.pdf", pdf),
+        csrfmiddlewaretoken=csrf_token(html),
+    )
+    return multipart(data)

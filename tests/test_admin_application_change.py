@@ -6,24 +6,8 @@ import pytest
 from django.urls import reverse
 
 from recruiting.models import Application, StageChange
-from tests.admin_factories import (
-    change_form_data,
-    make_application,
-    make_requirement,
-    make_staff,
-)
-
-
-@pytest.fixture
-def reviewer(roles):
-    return make_staff("reviewer", groups=["reviewers"])
-
-
-@pytest.fixture
-def staff_client(client, reviewer):
-    client.force_login(reviewer)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+from tests.factories import ApplicationFactory, RequirementFactory
+from tests.submissions import change_form_data
 
 
 def change_url(application):
@@ -31,11 +15,11 @@ def change_url(application):
 
 
 @pytest.mark.django_db
-def test_applicant_data_is_shown_but_not_editable(staff_client, cv_storage):
-    application = make_application(
+def test_applicant_data_is_shown_but_not_editable(reviewer_client):
+    application = ApplicationFactory(
         full_name="王小明", email="wxm@example.com", statement="我想做分布式机器学习。"
     )
-    response = staff_client.get(change_url(application))
+    response = reviewer_client.get(change_url(application))
     html = response.content.decode()
     assert response.status_code == 200
     for text in ["王小明", "wxm@example.com", "我想做分布式机器学习。", "Peking University"]:
@@ -47,9 +31,9 @@ def test_applicant_data_is_shown_but_not_editable(staff_client, cv_storage):
 
 
 @pytest.mark.django_db
-def test_posting_changed_applicant_fields_changes_nothing_of_theirs(staff_client, cv_storage):
-    application = make_application(full_name="王小明", email="wxm@example.com", priority=1)
-    data = change_form_data(staff_client.get(change_url(application)))
+def test_posting_changed_applicant_fields_changes_nothing_of_theirs(reviewer_client):
+    application = ApplicationFactory(full_name="王小明", email="wxm@example.com", priority=1)
+    data = change_form_data(reviewer_client.get(change_url(application)))
     data.update(
         full_name="Someone else",
         email="evil@example.com",
@@ -59,7 +43,7 @@ def test_posting_changed_applicant_fields_changes_nothing_of_theirs(staff_client
         cv="",
         submitted_at="2001-01-01 00:00:00",
     )
-    response = staff_client.post(change_url(application), data)
+    response = reviewer_client.post(change_url(application), data)
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.full_name == "王小明"
@@ -71,12 +55,12 @@ def test_posting_changed_applicant_fields_changes_nothing_of_theirs(staff_client
 
 
 @pytest.mark.django_db
-def test_claims_show_each_criterion_with_its_evidence_and_keywords_found(staff_client):
-    paper = make_requirement("顶会论文", "Top paper", keywords="NeurIPS, ICML")
-    application = make_application(
+def test_claims_show_each_criterion_with_its_evidence_and_keywords_found(reviewer_client):
+    paper = RequirementFactory(short_title_en="Top paper", keywords="NeurIPS, ICML")
+    application = ApplicationFactory(
         claims={paper: "First author at NeurIPS 2024: https://example.org/paper"}
     )
-    html = staff_client.get(change_url(application)).content.decode()
+    html = reviewer_client.get(change_url(application)).content.decode()
     assert re.search(r'class="field-requirement">\s*<p><a [^>]*>Top paper</a>', html)
     assert re.search(
         r'class="field-evidence_text">\s*<p>First author at NeurIPS 2024: '
@@ -87,23 +71,23 @@ def test_claims_show_each_criterion_with_its_evidence_and_keywords_found(staff_c
 
 
 @pytest.mark.django_db
-def test_evidence_with_html_is_shown_as_text(staff_client):
-    paper = make_requirement("顶会论文", "Top paper")
-    application = make_application(
+def test_evidence_with_html_is_shown_as_text(reviewer_client):
+    paper = RequirementFactory()
+    application = ApplicationFactory(
         claims={paper: '<script>alert(1)</script> <a href="javascript:x">x</a>'}
     )
-    html = staff_client.get(change_url(application)).content.decode()
+    html = reviewer_client.get(change_url(application)).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:x"' not in html
 
 
 @pytest.mark.django_db
-def test_changing_the_stage_on_the_form_records_who_and_when(staff_client, reviewer):
-    application = make_application()
-    data = change_form_data(staff_client.get(change_url(application)))
+def test_changing_the_stage_on_the_form_records_who_and_when(reviewer_client, reviewer):
+    application = ApplicationFactory()
+    data = change_form_data(reviewer_client.get(change_url(application)))
     data["stage"] = Application.Stage.INTERVIEW
-    response = staff_client.post(change_url(application), data)
+    response = reviewer_client.post(change_url(application), data)
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.stage == Application.Stage.INTERVIEW
@@ -113,22 +97,22 @@ def test_changing_the_stage_on_the_form_records_who_and_when(staff_client, revie
         "interview",
         reviewer,
     )
-    html = staff_client.get(change_url(application)).content.decode()
+    html = reviewer_client.get(change_url(application)).content.decode()
     history = html.split("Timeline", 1)[1]
     assert "New → Interview" in history and "reviewer" in history
 
 
 @pytest.mark.django_db
-def test_saving_without_changing_the_stage_records_no_history(staff_client):
-    application = make_application()
-    data = change_form_data(staff_client.get(change_url(application)))
-    assert staff_client.post(change_url(application), data).status_code == 302
+def test_saving_without_changing_the_stage_records_no_history(reviewer_client):
+    application = ApplicationFactory()
+    data = change_form_data(reviewer_client.get(change_url(application)))
+    assert reviewer_client.post(change_url(application), data).status_code == 302
     assert not StageChange.objects.exists()
 
 
 @pytest.mark.django_db
-def test_change_form_links_to_the_cv(staff_client, cv_storage):
-    application = make_application()
-    html = staff_client.get(change_url(application)).content.decode()
+def test_change_form_links_to_the_cv(reviewer_client):
+    application = ApplicationFactory()
+    html = reviewer_client.get(change_url(application)).content.decode()
     assert reverse("admin:recruiting_application_cv", args=[application.pk]) in html
     assert "Open CV" in html

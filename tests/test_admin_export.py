@@ -4,27 +4,21 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
-from recruiting.models import Review
-from tests.admin_factories import (
-    make_application,
-    make_direction,
-    make_position,
-    make_requirement,
-    make_staff,
+from tests.factories import (
+    ApplicationFactory,
+    PositionFactory,
+    RequirementFactory,
+    ResearchDirectionFactory,
+    ReviewFactory,
+    StaffFactory,
 )
 
 URL = reverse("admin:recruiting_application_changelist")
-
-
-@pytest.fixture
-def staff_client(client, roles):
-    client.force_login(make_staff("reviewer", groups=["reviewers"]))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def export(client, applications):
@@ -40,9 +34,9 @@ def rows(response):
 
 
 @pytest.mark.django_db
-def test_export_is_an_attachment_in_utf8_with_a_byte_order_mark(staff_client):
-    application = make_application()
-    response = export(staff_client, [application])
+def test_export_is_an_attachment_in_utf8_with_a_byte_order_mark(reviewer_client):
+    application = ApplicationFactory()
+    response = export(reviewer_client, [application])
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="applications-')
@@ -50,12 +44,12 @@ def test_export_is_an_attachment_in_utf8_with_a_byte_order_mark(staff_client):
 
 
 @pytest.mark.django_db
-def test_one_row_per_selected_application_with_every_field(staff_client, roles):
-    paper = make_requirement("顶会论文", "Top paper", keywords="NeurIPS")
-    make_requirement("竞赛", "Competition")
-    direction = make_direction("分布式机器学习", title_en="General DCML")
-    application = make_application(
-        make_position("研究助理", "Research assistant"),
+def test_one_row_per_selected_application_with_every_field(reviewer_client):
+    paper = RequirementFactory(short_title_en="Top paper", keywords="NeurIPS")
+    RequirementFactory(short_title_en="Competition")
+    direction = ResearchDirectionFactory(title_zh_hans="分布式机器学习", title_en="General DCML")
+    application = ApplicationFactory(
+        position=PositionFactory(title_en="Research assistant"),
         full_name="张三",
         email="zhangsan@example.com",
         phone="13800000000",
@@ -68,11 +62,11 @@ def test_one_row_per_selected_application_with_every_field(staff_client, roles):
         directions=[direction],
         stage="interview",
     )
-    make_application(full_name="not selected")
-    Review.objects.create(application=application, reviewer=make_staff("a"), rating=4)
-    Review.objects.create(application=application, reviewer=make_staff("b"), rating=5)
+    ApplicationFactory(full_name="not selected")
+    ReviewFactory(application=application, rating=4)
+    ReviewFactory(application=application, rating=5)
 
-    [row] = rows(export(staff_client, [application]))
+    [row] = rows(export(reviewer_client, [application]))
     expected = {
         "ID": str(application.pk),
         "stage": "Interview",
@@ -120,21 +114,20 @@ def test_one_row_per_selected_application_with_every_field(staff_client, roles):
         ("Plain text = fine", "Plain text = fine"),
     ],
 )
-def test_cells_a_spreadsheet_would_run_are_neutralised(staff_client, typed, exported):
-    paper = make_requirement("顶会论文", "Top paper")
-    application = make_application(full_name=typed, claims={paper: typed}, statement=typed)
-    [row] = rows(export(staff_client, [application]))
+def test_cells_a_spreadsheet_would_run_are_neutralised(reviewer_client, typed, exported):
+    paper = RequirementFactory(short_title_en="Top paper")
+    application = ApplicationFactory(full_name=typed, claims={paper: typed}, statement=typed)
+    [row] = rows(export(reviewer_client, [application]))
     assert row["full name"] == exported
     assert row["statement"] == exported
     assert row["Criterion: Top paper"] == exported
 
 
 @pytest.mark.django_db
-def test_export_in_chinese_has_chinese_headers_and_labels(client, roles):
-    client.force_login(make_staff("reviewer", groups=["reviewers"]))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    application = make_application(full_name="李四", stage="offer")
-    [row] = rows(export(client, [application]))
+def test_export_in_chinese_has_chinese_headers_and_labels(reviewer_client):
+    reviewer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    application = ApplicationFactory(full_name="李四", stage="offer")
+    [row] = rows(export(reviewer_client, [application]))
     with translation.override("zh-hans"):
         full_name, stage, offer = (
             gettext("full name"),
@@ -148,26 +141,26 @@ def test_export_in_chinese_has_chinese_headers_and_labels(client, roles):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("how_many", [1, 30])
-def test_export_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries, how_many):
-    requirements = [make_requirement(f"c{i}") for i in range(3)]
-    direction = make_direction("DCML")
-    applications = [
-        make_application(claims=dict.fromkeys(requirements, "evidence"), directions=[direction])
-        for _ in range(how_many)
-    ]
+def test_export_runs_a_fixed_number_of_queries(
+    reviewer_client, django_assert_num_queries, how_many
+):
+    requirements = RequirementFactory.create_batch(3)
+    applications = ApplicationFactory.create_batch(
+        how_many,
+        claims=dict.fromkeys(requirements, "evidence"),
+        directions=[ResearchDirectionFactory()],
+    )
     # The changelist (built twice by the admin when it runs an action), the criteria,
     # then the applications, their directions and their claims.
     with django_assert_num_queries(16):
-        response = export(staff_client, applications)
+        response = export(reviewer_client, applications)
     assert len(rows(response)) == how_many
 
 
 @pytest.mark.django_db
-def test_staff_without_the_export_permission_do_not_get_the_action(client, roles):
-    application = make_application()
-    user = make_staff("viewer")
-    from django.contrib.auth.models import Permission
-
+def test_staff_without_the_export_permission_do_not_get_the_action(client):
+    application = ApplicationFactory()
+    user = StaffFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_application"))
     client.force_login(user)
     assert "export_csv" not in client.get(URL).content.decode()

@@ -7,22 +7,10 @@ import pytest
 from django.urls import reverse
 
 from recruiting.models import Application, Message, StageChange
-from tests.admin_factories import make_application, make_staff
+from tests.factories import ApplicationFactory
 
 URL = reverse("admin:recruiting_application_changelist")
 Stage = Application.Stage
-
-
-@pytest.fixture
-def reviewer(roles):
-    return make_staff("reviewer", groups=["reviewers"])
-
-
-@pytest.fixture
-def staff_client(client, reviewer):
-    client.force_login(reviewer)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def run_action(client, action, applications, **confirmation):
@@ -32,17 +20,17 @@ def run_action(client, action, applications, **confirmation):
 
 
 @pytest.mark.django_db
-def test_there_is_a_move_action_for_every_stage(staff_client):
-    make_application()
-    html = staff_client.get(URL).content.decode()
+def test_there_is_a_move_action_for_every_stage(reviewer_client):
+    ApplicationFactory()
+    html = reviewer_client.get(URL).content.decode()
     for value, label in Stage.choices:
         assert f'<option value="move_to_{value}">Move to “{label}”</option>' in html
 
 
 @pytest.mark.django_db
-def test_bulk_move_changes_the_stage_and_records_history_for_each(staff_client, reviewer):
-    first, second, untouched = make_application(), make_application(), make_application()
-    response = run_action(staff_client, "move_to_screening", [first, second])
+def test_bulk_move_changes_the_stage_and_records_history_for_each(reviewer_client, reviewer):
+    first, second, untouched = ApplicationFactory.create_batch(3)
+    response = run_action(reviewer_client, "move_to_screening", [first, second])
     assert "2 applications moved to “Screening”." in response.content.decode()
     assert sorted(Application.objects.values_list("pk", "stage")) == [
         (first.pk, "screening"),
@@ -57,21 +45,21 @@ def test_bulk_move_changes_the_stage_and_records_history_for_each(staff_client, 
 
 
 @pytest.mark.django_db
-def test_moving_to_the_stage_it_is_in_records_nothing(staff_client):
-    application = make_application(stage=Stage.INTERVIEW)
-    response = run_action(staff_client, "move_to_interview", [application])
+def test_moving_to_the_stage_it_is_in_records_nothing(reviewer_client):
+    application = ApplicationFactory(stage=Stage.INTERVIEW)
+    response = run_action(reviewer_client, "move_to_interview", [application])
     assert "0 applications moved" in response.content.decode()
     assert not StageChange.objects.exists()
 
 
 @pytest.mark.django_db
-def test_entering_an_ended_stage_sets_ended_at_and_leaving_it_clears_it(staff_client):
-    application = make_application()
-    run_action(staff_client, "move_to_rejected", [application])
+def test_entering_an_ended_stage_sets_ended_at_and_leaving_it_clears_it(reviewer_client):
+    application = ApplicationFactory()
+    run_action(reviewer_client, "move_to_rejected", [application])
     application.refresh_from_db()
     assert application.stage == Stage.REJECTED
     assert application.ended_at is not None
-    run_action(staff_client, "move_to_interview", [application])
+    run_action(reviewer_client, "move_to_interview", [application])
     application.refresh_from_db()
     assert application.ended_at is None
     assert list(StageChange.objects.values_list("from_stage", "to_stage")) == [
@@ -81,21 +69,21 @@ def test_entering_an_ended_stage_sets_ended_at_and_leaving_it_clears_it(staff_cl
 
 
 @pytest.mark.django_db
-def test_history_shows_on_the_application_after_a_bulk_move(staff_client):
-    application = make_application()
-    run_action(staff_client, "move_to_screening", [application])
-    run_action(staff_client, "move_to_offer", [application])
+def test_history_shows_on_the_application_after_a_bulk_move(reviewer_client):
+    application = ApplicationFactory()
+    run_action(reviewer_client, "move_to_screening", [application])
+    run_action(reviewer_client, "move_to_offer", [application])
     url = reverse("admin:recruiting_application_change", args=[application.pk])
-    history = staff_client.get(url).content.decode().split("Timeline", 1)[1]
+    history = reviewer_client.get(url).content.decode().split("Timeline", 1)[1]
     assert history.index("New → Screening") < history.index("Screening → Offer")
     assert history.count("reviewer") >= 2
 
 
 @pytest.mark.django_db
-def test_a_bulk_move_stops_at_a_confirmation_page_until_confirmed(staff_client):
-    first, second = make_application(full_name="Ada"), make_application(full_name="Bo")
+def test_a_bulk_move_stops_at_a_confirmation_page_until_confirmed(reviewer_client):
+    first, second = ApplicationFactory(full_name="Ada"), ApplicationFactory(full_name="Bo")
     data = {"action": "move_to_screening", "_selected_action": [first.pk, second.pk]}
-    response = staff_client.post(URL, data)
+    response = reviewer_client.post(URL, data)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Move 2 applications to “Screening”?" in html
@@ -105,23 +93,23 @@ def test_a_bulk_move_stops_at_a_confirmation_page_until_confirmed(staff_client):
 
 
 @pytest.mark.django_db
-def test_moving_to_a_stage_without_a_template_sends_no_email(staff_client, run_worker):
-    application = make_application()
-    run_action(staff_client, "move_to_screening", [application], send_message="on")
+def test_moving_to_a_stage_without_a_template_sends_no_email(reviewer_client, run_worker):
+    application = ApplicationFactory()
+    run_action(reviewer_client, "move_to_screening", [application], send_message="on")
     assert not Message.objects.exists()
     assert run_worker() == []
 
 
 @pytest.mark.django_db
 def test_reopening_while_the_same_person_has_another_open_application_is_refused(
-    staff_client,
+    reviewer_client,
 ):
     """One open application per person and position: reopening the old one would break it."""
-    old = make_application(email="same@example.com")
+    old = ApplicationFactory(email="same@example.com")
     old.move_to(Stage.WITHDRAWN)
-    make_application(email="Same@example.com", position=old.position)
+    ApplicationFactory(email="Same@example.com", position=old.position)
 
-    response = run_action(staff_client, "move_to_screening", [old])
+    response = run_action(reviewer_client, "move_to_screening", [old])
     assert "has another application for this position under consideration" in (
         response.content.decode()
     )
@@ -129,7 +117,7 @@ def test_reopening_while_the_same_person_has_another_open_application_is_refused
     assert old.stage == Stage.WITHDRAWN
 
     change_url = reverse("admin:recruiting_application_change", args=[old.pk])
-    response = staff_client.post(change_url, {"stage": "screening"})
+    response = reviewer_client.post(change_url, {"stage": "screening"})
     assert response.status_code == 200  # the form again, with the error: not a 500
     assert "has another application for this position under consideration" in (
         response.content.decode()

@@ -4,17 +4,18 @@ import pytest
 from django.urls import reverse
 
 from recruiting.models import Review
-from tests.admin_factories import change_form_data, make_application, make_staff
+from tests.factories import ApplicationFactory, ReviewFactory, StaffFactory
+from tests.submissions import change_form_data
 
 
 @pytest.fixture
 def alice(roles):
-    return make_staff("alice", groups=["reviewers"])
+    return StaffFactory(username="alice", groups=["reviewers"])
 
 
 @pytest.fixture
 def bob(roles):
-    return make_staff("bob", groups=["reviewers"])
+    return StaffFactory(username="bob", groups=["reviewers"])
 
 
 def change_url(application):
@@ -36,7 +37,7 @@ def review_on_form(client, application, rating, comment=""):
 
 @pytest.mark.django_db
 def test_staff_add_their_own_review_with_a_rating_and_comment(client, alice):
-    application = make_application()
+    application = ApplicationFactory()
     login(client, alice)
     response = review_on_form(client, application, 4, "Strong systems background.")
     assert response.status_code == 302
@@ -51,8 +52,8 @@ def test_staff_add_their_own_review_with_a_rating_and_comment(client, alice):
 
 @pytest.mark.django_db
 def test_author_changes_their_review(client, alice):
-    application = make_application()
-    Review.objects.create(application=application, reviewer=alice, rating=2, comment="meh")
+    application = ApplicationFactory()
+    ReviewFactory(application=application, reviewer=alice, rating=2, comment="meh")
     login(client, alice)
     response = review_on_form(client, application, 5, "Met them: excellent.")
     assert response.status_code == 302
@@ -62,8 +63,8 @@ def test_author_changes_their_review(client, alice):
 
 @pytest.mark.django_db
 def test_a_reviewer_cannot_add_a_second_review_of_the_same_application(client, alice):
-    application = make_application()
-    Review.objects.create(application=application, reviewer=alice, rating=2)
+    application = ApplicationFactory()
+    ReviewFactory(application=application, reviewer=alice, rating=2)
     login(client, alice)
     data = change_form_data(client.get(change_url(application)))
     assert data["reviews-TOTAL_FORMS"] == 1  # their review, no empty one
@@ -84,7 +85,7 @@ def test_a_reviewer_cannot_add_a_second_review_of_the_same_application(client, a
 
 @pytest.mark.django_db
 def test_two_reviewers_each_have_their_own_review(client, alice, bob):
-    application = make_application()
+    application = ApplicationFactory()
     review_on_form(login(client, alice), application, 3)
     review_on_form(login(client, bob), application, 5)
     assert sorted(Review.objects.values_list("reviewer__username", "rating")) == [
@@ -95,8 +96,8 @@ def test_two_reviewers_each_have_their_own_review(client, alice, bob):
 
 @pytest.mark.django_db
 def test_another_reviewers_review_is_shown_read_only(client, alice, bob):
-    application = make_application()
-    Review.objects.create(application=application, reviewer=alice, rating=2, comment="Alice's")
+    application = ApplicationFactory()
+    ReviewFactory(application=application, reviewer=alice, rating=2, comment="Alice's")
     response = login(client, bob).get(change_url(application))
     html = response.content.decode()
     assert "Alice&#x27;s" in html
@@ -108,8 +109,8 @@ def test_another_reviewers_review_is_shown_read_only(client, alice, bob):
 
 @pytest.mark.django_db
 def test_a_reviewer_cannot_change_someone_elses_review(client, alice, bob):
-    application = make_application()
-    alices = Review.objects.create(application=application, reviewer=alice, rating=2)
+    application = ApplicationFactory()
+    alices = ReviewFactory(application=application, reviewer=alice, rating=2)
     login(client, bob)
     data = change_form_data(client.get(change_url(application)))
     # Bob's form, pointed at Alice's review.
@@ -125,7 +126,7 @@ def test_a_reviewer_cannot_change_someone_elses_review(client, alice, bob):
 
 @pytest.mark.django_db
 def test_a_rating_outside_1_to_5_is_refused(client, alice):
-    application = make_application()
+    application = ApplicationFactory()
     login(client, alice)
     response = review_on_form(client, application, 6)
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_a_rating_outside_1_to_5_is_refused(client, alice):
 
 @pytest.mark.django_db
 def test_saving_the_form_without_a_rating_adds_no_review(client, alice):
-    application = make_application()
+    application = ApplicationFactory()
     login(client, alice)
     data = change_form_data(client.get(change_url(application)))
     assert client.post(change_url(application), data).status_code == 302

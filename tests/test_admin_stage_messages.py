@@ -9,7 +9,8 @@ from django.urls import reverse
 from recruiting import seed
 from recruiting.management.commands.seed_content import fields
 from recruiting.models import Application, Message, MessageTemplate
-from tests.admin_factories import change_form_data, make_application, make_position, make_staff
+from tests.factories import ApplicationFactory, PositionFactory
+from tests.submissions import change_form_data
 
 URL = reverse("admin:recruiting_application_changelist")
 Stage = Application.Stage
@@ -23,13 +24,9 @@ def templates(db):
 
 
 @pytest.fixture
-def staff_client(reviewer_client):
-    return reviewer_client
-
-
-@pytest.fixture
-def position():
-    return make_position(title="研究助理（RA）", title_en="Research assistant (RA)")
+def position(db):
+    """研究助理（RA）, "Research assistant (RA)" in English."""
+    return PositionFactory()
 
 
 def pick(client, action, applications):
@@ -42,12 +39,12 @@ def confirm(client, action, applications, **choices):
 
 
 def test_the_confirmation_names_who_gets_which_e_mail_in_which_language_with_a_preview(
-    staff_client, templates, position
+    reviewer_client, templates, position
 ):
-    chinese = make_application(position=position, full_name="王芳", language="zh-hans")
-    english = make_application(position=position, full_name="Ada Lovelace", language="en")
+    chinese = ApplicationFactory(position=position, full_name="王芳", language="zh-hans")
+    english = ApplicationFactory(position=position, full_name="Ada Lovelace", language="en")
 
-    html = pick(staff_client, "move_to_interview", [chinese, english]).content.decode()
+    html = pick(reviewer_client, "move_to_interview", [chinese, english]).content.decode()
 
     assert "Move 2 applications to “Interview”?" in html
     assert "中文" in html and "English" in html
@@ -61,12 +58,12 @@ def test_the_confirmation_names_who_gets_which_e_mail_in_which_language_with_a_p
 
 
 def test_confirming_moves_and_queues_one_e_mail_each_delivered_in_their_language(
-    staff_client, templates, position, run_worker, reviewer
+    reviewer_client, templates, position, run_worker, reviewer
 ):
-    chinese = make_application(position=position, full_name="王芳", language="zh-hans")
-    english = make_application(position=position, full_name="Ada Lovelace", language="en")
+    chinese = ApplicationFactory(position=position, full_name="王芳", language="zh-hans")
+    english = ApplicationFactory(position=position, full_name="Ada Lovelace", language="en")
 
-    response = confirm(staff_client, "move_to_interview", [chinese, english], send_message="on")
+    response = confirm(reviewer_client, "move_to_interview", [chinese, english], send_message="on")
 
     html = response.content.decode()
     assert "2 applications moved to “Interview”." in html
@@ -85,13 +82,13 @@ def test_confirming_moves_and_queues_one_e_mail_each_delivered_in_their_language
 
 
 def test_the_list_shows_whether_the_stages_e_mail_went_out(
-    staff_client, templates, position, run_worker
+    reviewer_client, templates, position, run_worker
 ):
-    application = make_application(position=position, full_name="Ada Lovelace")
-    confirm(staff_client, "move_to_offer", [application], send_message="on")
+    application = ApplicationFactory(position=position, full_name="Ada Lovelace")
+    confirm(reviewer_client, "move_to_offer", [application], send_message="on")
 
     def column():
-        html = staff_client.get(URL).content.decode()
+        html = reviewer_client.get(URL).content.decode()
         return html.split('class="field-stage_message">', 1)[1].split("<", 1)[0]
 
     assert column() == "Queued"
@@ -100,41 +97,43 @@ def test_the_list_shows_whether_the_stages_e_mail_went_out(
 
 
 def test_an_e_mail_is_not_sent_twice_for_the_same_stage_unless_staff_ask(
-    staff_client, templates, position, run_worker
+    reviewer_client, templates, position, run_worker
 ):
-    application = make_application(position=position, language="en")
-    confirm(staff_client, "move_to_interview", [application], send_message="on")
-    confirm(staff_client, "move_to_screening", [application], send_message="on")
+    application = ApplicationFactory(position=position, language="en")
+    confirm(reviewer_client, "move_to_interview", [application], send_message="on")
+    confirm(reviewer_client, "move_to_screening", [application], send_message="on")
 
-    html = pick(staff_client, "move_to_interview", [application]).content.decode()
+    html = pick(reviewer_client, "move_to_interview", [application]).content.decode()
     assert "already sent for this stage" in html
     assert 'name="send_again"' in html
 
-    confirm(staff_client, "move_to_interview", [application], send_message="on")
+    confirm(reviewer_client, "move_to_interview", [application], send_message="on")
     assert Message.objects.filter(stage="interview").count() == 1
-    confirm(staff_client, "move_to_screening", [application])
-    confirm(staff_client, "move_to_interview", [application], send_message="on", send_again="on")
+    confirm(reviewer_client, "move_to_screening", [application])
+    confirm(
+        reviewer_client, "move_to_interview", [application], send_message="on", send_again="on"
+    )
     assert Message.objects.filter(stage="interview").count() == 2
     assert len(run_worker()) == 2
 
 
 def test_moving_without_ticking_send_moves_and_sends_nothing(
-    staff_client, templates, position, run_worker
+    reviewer_client, templates, position, run_worker
 ):
-    application = make_application(position=position)
-    confirm(staff_client, "move_to_rejected", [application])
+    application = ApplicationFactory(position=position)
+    confirm(reviewer_client, "move_to_rejected", [application])
     application.refresh_from_db()
     assert application.stage == Stage.REJECTED
     assert not Message.objects.exists()
     assert run_worker() == []
 
 
-def test_the_change_form_asks_before_a_stage_with_an_e_mail(staff_client, templates, position):
-    application = make_application(position=position, full_name="Ada Lovelace", language="en")
+def test_the_change_form_asks_before_a_stage_with_an_e_mail(reviewer_client, templates, position):
+    application = ApplicationFactory(position=position, full_name="Ada Lovelace", language="en")
     url = reverse("admin:recruiting_application_change", args=[application.pk])
 
-    data = change_form_data(staff_client.get(url))
-    response = staff_client.post(url, {**data, "stage": "offer", "_save": "Save"})
+    data = change_form_data(reviewer_client.get(url))
+    response = reviewer_client.post(url, {**data, "stage": "offer", "_save": "Save"})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -143,50 +142,49 @@ def test_the_change_form_asks_before_a_stage_with_an_e_mail(staff_client, templa
     application.refresh_from_db()
     assert application.stage == Stage.NEW
 
-    confirm(staff_client, "move_to_offer", [application], send_message="on")
+    confirm(reviewer_client, "move_to_offer", [application], send_message="on")
     application.refresh_from_db()
     assert application.stage == Stage.OFFER
     assert Message.objects.get().stage == "offer"
 
 
 def test_the_current_stages_e_mail_goes_only_where_the_stage_has_one(
-    staff_client, templates, position, run_worker
+    reviewer_client, templates, position, run_worker
 ):
-    rejected = make_application(position=position, stage=Stage.REJECTED, language="en")
-    screening = make_application(position=position, stage=Stage.SCREENING)
+    rejected = ApplicationFactory(position=position, stage=Stage.REJECTED, language="en")
+    screening = ApplicationFactory(position=position, stage=Stage.SCREENING)
 
-    html = pick(staff_client, "send_stage_message", [rejected, screening]).content.decode()
+    html = pick(reviewer_client, "send_stage_message", [rejected, screening]).content.decode()
     assert "E-mail the current stage's message to 2 applicants?" in html
     assert "none for this stage" in html
 
-    confirm(staff_client, "send_stage_message", [rejected, screening], send_message="on")
+    confirm(reviewer_client, "send_stage_message", [rejected, screening], send_message="on")
     [mail] = run_worker()
     assert mail.to == [rejected.email]
     assert mail.subject == "About your application: Research assistant (RA)"
     assert "will not take your application further" in mail.body
     # Asked again without "send again": the applicant is not written to twice.
-    confirm(staff_client, "send_stage_message", [rejected], send_message="on")
+    confirm(reviewer_client, "send_stage_message", [rejected], send_message="on")
     assert run_worker() == []
 
 
 def test_every_e_mail_is_on_the_applications_timeline_with_its_state(
-    staff_client, templates, position, run_worker
+    reviewer_client, templates, position, run_worker
 ):
-    application = make_application(position=position, language="en")
-    confirm(staff_client, "move_to_interview", [application], send_message="on")
+    application = ApplicationFactory(position=position, language="en")
+    confirm(reviewer_client, "move_to_interview", [application], send_message="on")
     url = reverse("admin:recruiting_application_change", args=[application.pk])
 
-    timeline = staff_client.get(url).content.decode().split("Timeline", 1)[1]
+    timeline = reviewer_client.get(url).content.decode().split("Timeline", 1)[1]
     assert "New → Interview" in timeline
     assert "Stage message to the applicant: Invitation to an interview" in timeline
     assert "Queued" in timeline
     run_worker()
-    timeline = staff_client.get(url).content.decode().split("Timeline", 1)[1]
+    timeline = reviewer_client.get(url).content.decode().split("Timeline", 1)[1]
     assert "Sent" in timeline
 
 
-def test_a_template_with_an_unknown_placeholder_is_refused(client, templates, roles):
-    client.force_login(make_staff("editor", groups=["editors"]))
+def test_a_template_with_an_unknown_placeholder_is_refused(editor_client, templates):
     template = MessageTemplate.objects.get(stage="offer")
     url = reverse("admin:recruiting_messagetemplate_change", args=[template.pk])
     data = {
@@ -196,7 +194,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused(client, templates, ro
         "body_zh_hans": "{name}，你好：{salary}",
         "body_en": "Dear {name}",
     }
-    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "Unknown placeholder {salary}" in response.content.decode()
     template.refresh_from_db()
@@ -204,7 +202,7 @@ def test_a_template_with_an_unknown_placeholder_is_refused(client, templates, ro
 
 
 def test_a_template_cannot_read_anything_but_its_placeholders(position):
-    application = make_application(position=position, full_name="{status_url}", language="en")
+    application = ApplicationFactory(position=position, full_name="{status_url}", language="en")
     template = MessageTemplate(
         stage="offer", subject_en="{name.__class__}", body_en="{name} {settings} {{name}}"
     )

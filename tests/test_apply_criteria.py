@@ -3,9 +3,7 @@
 import pytest
 
 from recruiting.models import Application
-from tests.factories import errors_of, submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import errors_of, submit
 
 
 def test_application_with_one_criterion_and_its_evidence_is_accepted(client, lab):

@@ -4,13 +4,8 @@ import pytest
 from django.test import override_settings
 
 from recruiting.models import Application
-from tests.factories import (
-    PDF_BYTES,
-    errors_of,
-    pdf_upload,
-    stored_files,
-    submit,
-)
+from tests.factories import stored_files
+from tests.submissions import PDF, errors_of, pdf_upload, submit
 
 
 @pytest.mark.parametrize(
@@ -51,7 +46,7 @@ def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(client, lab, cv_storage, 
         ("/en/apply/", "The file you attached is empty. Attach your CV as a PDF file."),
     ],
 )
-def test_an_empty_cv_is_refused(client, lab, cv_storage, url, message):
+def test_an_empty_cv_is_refused(client, lab, url, message):
     response = submit(client, lab, url, cv=pdf_upload("cv.pdf", b""))
     assert response.status_code == 422
     assert message in response.content.decode()
@@ -64,7 +59,7 @@ def test_an_empty_cv_is_refused(client, lab, cv_storage, url, message):
         ("/en/apply/", "Attach your CV as a PDF file."),
     ],
 )
-def test_an_application_without_a_cv_is_refused(client, lab, cv_storage, url, message):
+def test_an_application_without_a_cv_is_refused(client, lab, url, message):
     response = submit(client, lab, url, cv=None)
     assert response.status_code == 422
     assert errors_of(response, "cv") == ["required"]
@@ -83,7 +78,7 @@ def test_an_application_without_a_cv_is_refused(client, lab, cv_storage, url, me
 def test_a_cv_over_the_size_limit_is_refused_and_the_rest_is_kept(
     client, lab, cv_storage, url, message
 ):
-    big = pdf_upload("cv.pdf", PDF_BYTES + b"0" * 5000)
+    big = pdf_upload("cv.pdf", PDF + b"0" * 5000)
     response = submit(client, lab, url, cv=big)
     assert response.status_code == 422
     assert errors_of(response, "cv") == ["too_large"]
@@ -99,22 +94,22 @@ def test_the_size_limit_is_shown_in_megabytes(client, lab):
 
 
 @override_settings(CV_MAX_BYTES=4096)
-def test_a_cv_of_exactly_the_size_limit_is_accepted(client, lab, cv_storage):
-    exact = PDF_BYTES + b"0" * (4096 - len(PDF_BYTES))
+def test_a_cv_of_exactly_the_size_limit_is_accepted(client, lab):
+    exact = PDF + b"0" * (4096 - len(PDF))
     response = submit(client, lab, cv=pdf_upload("cv.pdf", exact))
     assert response.status_code == 302
     assert Application.objects.get().cv.size == 4096
 
 
-def test_a_large_cv_kept_on_disk_during_the_upload_is_accepted(client, lab, cv_storage):
-    three_megabytes = PDF_BYTES + b"0" * (3 * 1024 * 1024)  # over the in-memory limit
+def test_a_large_cv_kept_on_disk_during_the_upload_is_accepted(client, lab):
+    three_megabytes = PDF + b"0" * (3 * 1024 * 1024)  # over the in-memory limit
     response = submit(client, lab, cv=pdf_upload("cv.pdf", three_megabytes))
     assert response.status_code == 302
     with Application.objects.get().cv.open("rb") as stored:
         assert stored.read() == three_megabytes
 
 
-def test_an_upper_case_pdf_extension_is_accepted(client, lab, cv_storage):
+def test_an_upper_case_pdf_extension_is_accepted(client, lab):
     assert submit(client, lab, cv=pdf_upload("CV.PDF")).status_code == 302
 
 
@@ -126,7 +121,7 @@ def test_the_cv_is_stored_under_a_random_name_not_the_uploaded_one(client, lab, 
     assert name.endswith(".pdf") and len(name.rsplit("/", 1)[1]) == len("0" * 32 + ".pdf")
     assert stored_files(cv_storage) == [name]
     with application.cv.open("rb") as stored:
-        assert stored.read() == PDF_BYTES
+        assert stored.read() == PDF
 
 
 def test_two_cvs_with_the_same_name_do_not_collide(client, lab, cv_storage):
@@ -137,7 +132,7 @@ def test_two_cvs_with_the_same_name_do_not_collide(client, lab, cv_storage):
     assert len(stored_files(cv_storage)) == 2
 
 
-def test_the_cv_is_never_served_at_a_public_url(client, lab, cv_storage):
+def test_the_cv_is_never_served_at_a_public_url(client, lab):
     submit(client, lab)
     name = Application.objects.get().cv.name
     for url in [

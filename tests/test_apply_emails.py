@@ -9,9 +9,7 @@ import pytest
 from django.test import override_settings
 
 from recruiting.models import Application, Lab, Message
-from tests.factories import submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import submit
 
 CLOSED_PORT = 8209  # nothing listens here: the SMTP server "refuses connections"
 

@@ -6,9 +6,7 @@ import pytest
 from django.utils import timezone
 
 from recruiting.models import Application
-from tests.factories import errors_of, submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import errors_of, submit
 
 
 def test_a_complete_application_is_accepted(client, lab):

@@ -2,12 +2,9 @@
 
 import logging
 
-import pytest
-
 from recruiting.models import Application
-from tests.factories import stored_files, submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.factories import stored_files
+from tests.submissions import submit
 
 
 def test_a_filled_honeypot_looks_accepted_but_saves_nothing(

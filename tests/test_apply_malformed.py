@@ -6,11 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from recruiting.models import Application
-from tests.factories import application_data
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
-
-BOUNDARY = "----labsiteboundary"
+from tests.submissions import application_data, multipart, pdf_upload
 
 
 @pytest.fixture
@@ -19,20 +15,9 @@ def client():
     return Client(raise_request_exception=False)
 
 
-def multipart(*parts, close=True):
-    body = b""
-    for part in parts:
-        body += f"--{BOUNDARY}\r\n".encode() + part
-    if close:
-        body += f"--{BOUNDARY}--\r\n".encode()
-    return body
-
-
-def field(name, value):
-    return f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-
-
-def post_raw(client, body, content_type=f"multipart/form-data; boundary={BOUNDARY}"):
+def post_raw(client, body, content_type=None):
+    if isinstance(body, dict):
+        body, content_type = multipart(body)
     return client.generic("POST", "/en/apply/", body, content_type=content_type)
 
 
@@ -58,7 +43,7 @@ def test_a_json_body_is_refused_with_the_form_and_its_errors(client, lab):
 
 
 def test_a_multipart_body_missing_most_parts_is_refused_with_the_form(client, lab):
-    response = post_raw(client, multipart(field("full_name", "Li Hua")))
+    response = post_raw(client, {"full_name": "Li Hua"})
     assert_clear_refusal(response, 422)
     assert 'value="Li Hua"' in response.content.decode()
 
@@ -70,43 +55,33 @@ def test_a_multipart_body_without_a_boundary_is_a_bad_request(client, lab):
 
 
 def test_a_truncated_multipart_body_is_refused_not_an_error(client, lab):
-    body = multipart(
-        field("full_name", "Li Hua"),
-        b'Content-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
-        b"Content-Type: application/pdf\r\n\r\n%PDF-1.4 trunc",
-        close=False,
+    body, content_type = multipart(
+        {"full_name": "Li Hua", "cv": pdf_upload("cv.pdf", b"%PDF-1.4")}
     )
-    response = post_raw(client, body)
+    response = post_raw(client, body[: body.index(b"%PDF-1.4") + 6], content_type)
     assert_clear_refusal(response, 422)  # what arrived is read; the rest is missing
     assert 'value="Li Hua"' in response.content.decode()
 
 
 def test_broken_base64_in_a_file_part_is_a_bad_request(client, lab):
-    body = multipart(
-        b'Content-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
-        b"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n"
-    )
-    response = post_raw(client, body)
+    body, content_type = multipart({"cv": pdf_upload("cv.pdf", b"!!!not base64!!!")})
+    base64 = body.replace(b"Content-Type: application/pdf", b"Content-Transfer-Encoding: base64")
+    response = post_raw(client, base64, content_type)
     assert_clear_refusal(response, 400)
 
 
 def test_too_many_fields_is_a_bad_request(client, lab):
-    body = multipart(*[field(f"f{n}", "x") for n in range(1100)])
-    assert_clear_refusal(post_raw(client, body), 400)
+    assert_clear_refusal(post_raw(client, {f"f{n}": "x" for n in range(1100)}), 400)
 
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=5)
 def test_too_many_files_is_a_bad_request(client, lab):
-    part = (
-        b'Content-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
-        b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n"
-    )
-    assert_clear_refusal(post_raw(client, multipart(*[part] * 6)), 400)
+    cvs = [pdf_upload("cv.pdf", b"%PDF-1.4") for _ in range(6)]
+    assert_clear_refusal(post_raw(client, {"cv": cvs}), 400)
 
 
 def test_a_huge_text_field_is_a_bad_request(client, lab):
-    body = multipart(field("statement", "x" * 3_000_000))
-    assert_clear_refusal(post_raw(client, body), 400)
+    assert_clear_refusal(post_raw(client, {"statement": "x" * 3_000_000}), 400)
 
 
 def test_a_long_text_field_under_the_body_limit_is_refused_by_the_form(client, lab):
@@ -115,7 +90,7 @@ def test_a_long_text_field_under_the_body_limit_is_refused_by_the_form(client, l
     assert "Ensure this value has at most 100 characters" in response.content.decode()
 
 
-def test_a_list_where_one_value_is_expected_is_refused(client, lab):
+def test_of_a_list_where_one_value_is_expected_the_last_counts(client, lab):
     data = application_data(lab, position=["ra", "intern"], degree=["master", "phd"])
     response = client.post("/en/apply/", data)
     assert response.status_code == 302  # the last value counts, as in any Django form

@@ -4,9 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import application_data
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import application_data
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ only when a trusted proxy is configured (DJANGO_TRUSTED_PROXY_COUNT), so a clien
 sends the header itself dodges neither.
 """
 
-import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from recruiting.clientip import client_ip
-from tests.submissions import PDF, seeded_form_data
-
-PASSWORD = "the-right-password-for-the-client-ip-test"
+from tests.factories import STAFF_PASSWORD
+from tests.submissions import submit
 
 
 def request_from(remote_addr, forwarded_for=None):
@@ -53,16 +50,11 @@ def test_a_proxy_that_sent_no_header_leaves_the_socket_address(settings):
 # --- The admin lockout ----------------------------------------------------------------
 
 
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", "", PASSWORD, is_staff=True)
-
-
 def log_in(client, password, forwarded_for):
     return client.post(
         "/admin/login/",
         {"username": "editor", "password": password, "next": "/admin/"},
-        HTTP_X_FORWARDED_FOR=forwarded_for,
+        headers={"X-Forwarded-For": forwarded_for},
     )
 
 
@@ -71,7 +63,7 @@ def test_a_spoofed_forwarded_for_does_not_dodge_the_lockout(client, editor, sett
     for attempt in range(5):
         log_in(client, "a-wrong-password", f"198.51.100.{attempt}")
 
-    response = log_in(client, PASSWORD, "198.51.100.200")
+    response = log_in(client, STAFF_PASSWORD, "198.51.100.200")
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -82,39 +74,39 @@ def test_behind_a_trusted_proxy_the_lockout_is_per_forwarded_address(client, edi
     for _ in range(5):
         log_in(client, "a-wrong-password", "198.51.100.1")
 
-    assert log_in(client, PASSWORD, "198.51.100.1").status_code == 429
-    assert log_in(client, PASSWORD, "198.51.100.2").status_code == 302
+    assert log_in(client, STAFF_PASSWORD, "198.51.100.1").status_code == 429
+    assert log_in(client, STAFF_PASSWORD, "198.51.100.2").status_code == 302
 
 
 # --- The application form's rate limit ---------------------------------------------------
 
 
-def submit(client, forwarded_for, **extra):
-    data = seeded_form_data()
-    data["cv"] = SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")
-    return client.post("/en/apply/", data, HTTP_X_FORWARDED_FOR=forwarded_for, **extra)
+def apply_from(client, lab, forwarded_for, number):
+    """The application number `number` (each under its own address), from forwarded_for."""
+    return submit(
+        client,
+        lab,
+        email=f"applicant-{number}@example.org",
+        headers={"X-Forwarded-For": forwarded_for},
+    )
 
 
-def test_a_spoofed_forwarded_for_does_not_dodge_the_rate_limit(
-    client, seeded, cv_storage, settings
-):
+def test_a_spoofed_forwarded_for_does_not_dodge_the_rate_limit(client, lab, settings):
     settings.APPLY_RATE_LIMIT = 2
     settings.TRUSTED_PROXY_COUNT = 0
 
-    statuses = [submit(client, f"198.51.100.{n}").status_code for n in range(3)]
+    statuses = [apply_from(client, lab, f"198.51.100.{n}", n).status_code for n in range(3)]
 
     assert statuses == [302, 302, 429]
-    assert "NOT saved" in submit(client, "198.51.100.99").content.decode()
+    assert "NOT saved" in apply_from(client, lab, "198.51.100.99", 99).content.decode()
 
 
-def test_behind_a_trusted_proxy_the_rate_limit_counts_each_forwarded_client(
-    client, seeded, cv_storage, settings
-):
+def test_behind_a_trusted_proxy_the_rate_limit_counts_each_forwarded_client(client, lab, settings):
     settings.APPLY_RATE_LIMIT = 2
     settings.TRUSTED_PROXY_COUNT = 1
 
-    first_client = [submit(client, "198.51.100.1").status_code for _ in range(3)]
-    other_client = submit(client, "198.51.100.2").status_code
+    first_client = [apply_from(client, lab, "198.51.100.1", n).status_code for n in range(3)]
+    other_client = apply_from(client, lab, "198.51.100.2", 3).status_code
 
     assert first_client == [302, 302, 429]
     assert other_client == 302

@@ -4,17 +4,14 @@ the database is down — and on a submitted application, a 503 that says it was 
 with nothing of it left behind.
 """
 
-from pathlib import Path
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.utils import translation
 
 from recruiting import views
 from recruiting.models import Application, Claim
-from tests.submissions import PDF, seeded_form_data
+from tests.factories import stored_files
+from tests.submissions import submit
 
 LANGUAGES = [("", "zh-Hans"), ("/en", "en")]
 
@@ -57,27 +54,13 @@ def test_a_form_sent_without_its_csrf_cookie_gets_the_friendly_403_page(seeded, 
     assert text in html_of(response)
 
 
-class DatabaseGoesAway:
-    """An execute wrapper: the first statement containing `needle` fails, and all after."""
-
-    def __init__(self, needle):
-        self.needle = needle
-        self.gone = False
-
-    def __call__(self, execute, sql, params, many, context):
-        self.gone = self.gone or self.needle in sql
-        if self.gone:
-            raise OperationalError("could not connect to server: Connection refused")
-        return execute(sql, params, many, context)
-
-
 @pytest.mark.parametrize(
     ("prefix", "text"), [("", "网站暂时无法访问"), ("/en", "The site is briefly unavailable")]
 )
 def test_a_page_that_needs_the_database_while_it_is_down_gets_the_503_page(
-    client, seeded, prefix, text
+    client, seeded, database_goes_away, prefix, text
 ):
-    with connection.execute_wrapper(DatabaseGoesAway("SELECT")):
+    with database_goes_away("SELECT"):
         response = client.get(f"{prefix}/")
 
     assert response.status_code == 503
@@ -87,29 +70,21 @@ def test_a_page_that_needs_the_database_while_it_is_down_gets_the_503_page(
     assert "NOT saved" not in html and "没有被保存" not in html
 
 
-def files_in(storage):
-    return [path for path in Path(storage.location).rglob("*") if path.is_file()]
-
-
 @pytest.mark.parametrize(
     ("prefix", "not_saved"),
     [("", "你的申请没有被保存。"), ("/en", "Your application was NOT saved.")],
 )
 @pytest.mark.django_db(transaction=True)
 def test_an_application_sent_while_the_database_fails_gets_503_saying_it_was_not_saved(
-    client, seeded, cv_storage, prefix, not_saved
+    client, lab, cv_storage, database_goes_away, prefix, not_saved
 ):
-    data = seeded_form_data(email="outage@example.org")
-    data["cv"] = SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")
     # The row and the CV are written; the database goes away at the claims.
-    outage = DatabaseGoesAway('INSERT INTO "recruiting_claim"')
-
-    with connection.execute_wrapper(outage):
-        response = client.post(f"{prefix}/apply/", data)
+    with database_goes_away('INSERT INTO "recruiting_claim"') as outage:
+        response = submit(client, lab, f"{prefix}/apply/")
 
     assert outage.gone
     assert response.status_code == 503
     assert not_saved in html_of(response)
     assert not Application.objects.exists()
     assert not Claim.objects.exists()
-    assert files_in(cv_storage) == []
+    assert stored_files(cv_storage) == []

@@ -17,48 +17,21 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 
 from recruiting.models import Application, Claim, Message
 from tests import servers, smtp
-from tests.submissions import (
-    PDF,
-    cookies_from,
-    csrf_token,
-    form_choices,
-    form_data,
-    multipart,
-    pdf_of_size,
-    seeded_form_data,
-)
+from tests.factories import stored_files
+from tests.submissions import application_body, pdf_of_size, submit
 
 KILL_TEST_PORT = 8512
-
-
-@pytest.fixture
-def cv_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cvs"
-    folder.mkdir()
-    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", FileSystemStorage(folder))
-    return folder
-
-
-def files_in(folder):
-    return sorted(path for path in Path(folder).rglob("*") if path.is_file())
-
-
-def submit(client, data, path="/apply/"):
-    return client.post(
-        path, {**data, "cv": SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")}
-    )
 
 
 # --- The mail server refuses connections ----------------------------------------------------
 
 
 def test_an_application_is_saved_when_the_mail_server_refuses_connections(
-    seeded, client, settings, cv_dir, caplog, run_worker
+    lab, client, settings, cv_storage, caplog, run_worker
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = smtp.HOST
@@ -67,13 +40,13 @@ def test_an_application_is_saved_when_the_mail_server_refuses_connections(
     settings.EMAIL_TIMEOUT = 2
     settings.LAB_NOTIFY_EMAILS = ["lab@example.org"]
 
-    response = submit(client, seeded_form_data(email="refused@example.org"))
+    response = submit(client, lab, "/apply/", email="refused@example.org")
 
     application = Application.objects.get(email="refused@example.org")
     assert response.status_code == 302
     assert response["Location"] == f"/apply/thanks/{application.token}/"
     assert application.claims.count() == 2
-    assert files_in(cv_dir) == [cv_dir / application.cv.name]
+    assert stored_files(cv_storage) == [application.cv.name]
     # The e-mails wait in the outbox: the request never talked to the mail server.
     assert set(application.messages.values_list("kind", "state")) == {
         (Message.Kind.CONFIRMATION, Message.State.QUEUED),
@@ -98,21 +71,6 @@ def test_an_application_is_saved_when_the_mail_server_refuses_connections(
 # --- The database goes away during a submit ----------------------------------------------
 
 
-class DatabaseGoesAway:
-    """An execute wrapper that fails the first statement matching `needle`, and all after."""
-
-    def __init__(self, needle):
-        self.needle = needle
-        self.gone = False
-
-    def __call__(self, execute, sql, params, many, context):
-        if self.needle in sql:
-            self.gone = True
-        if self.gone:
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-
 @pytest.mark.parametrize(
     "needle",
     [
@@ -126,59 +84,56 @@ class DatabaseGoesAway:
 @pytest.mark.parametrize("prefix", ["", "/en"])
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_that_loses_the_database_saves_nothing_and_answers_503(
-    seeded, client, cv_dir, needle, prefix
+    lab, client, cv_storage, database_goes_away, needle, prefix
 ):
-    data = seeded_form_data(email="lost@example.org")
     client.get(f"{prefix}/apply/")
-    outage = DatabaseGoesAway(needle)
 
-    with connection.execute_wrapper(outage):
-        response = submit(client, data, path=f"{prefix}/apply/")
+    with database_goes_away(needle) as outage:
+        response = submit(client, lab, f"{prefix}/apply/")
 
     assert outage.gone
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
     assert not Application.objects.exists()
     assert not Claim.objects.exists()
-    assert files_in(cv_dir) == [], "no CV file without its application"
+    assert stored_files(cv_storage) == [], "no CV file without its application"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_commit_that_fails_after_the_file_was_written_leaves_no_file(
-    seeded, client, cv_dir, monkeypatch
+    lab, client, cv_storage, monkeypatch
 ):
-    data = seeded_form_data(email="commit@example.org")
     client.get("/apply/")
     real_commit = connection.commit
     failed = []
 
     def commit():
-        if not failed and files_in(cv_dir):  # the CV is written: now the commit fails
+        if not failed and stored_files(cv_storage):  # the CV is written: now the commit fails
             failed.append(True)
             raise OperationalError("server closed the connection unexpectedly")
         return real_commit()
 
     monkeypatch.setattr(connection, "commit", commit)
-    response = submit(client, data)
+    response = submit(client, lab, "/apply/")
     monkeypatch.undo()
 
     assert failed
     assert response.status_code == 503
     assert not Application.objects.exists()
-    assert files_in(cv_dir) == []
+    assert stored_files(cv_storage) == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_the_database_comes_back_the_same_application_goes_through(seeded, client, cv_dir):
-    data = seeded_form_data(email="retry@example.org")
-    with connection.execute_wrapper(DatabaseGoesAway('INSERT INTO "recruiting_claim"')):
-        assert submit(client, data).status_code == 503
+def test_after_the_database_comes_back_the_same_application_goes_through(
+    lab, client, cv_storage, database_goes_away
+):
+    with database_goes_away('INSERT INTO "recruiting_claim"'):
+        assert submit(client, lab, "/apply/").status_code == 503
 
-    response = submit(client, data)
+    response = submit(client, lab, "/apply/")
 
     assert response.status_code == 302
-    application = Application.objects.get(email="retry@example.org")
-    assert files_in(cv_dir) == [cv_dir / application.cv.name]
+    assert stored_files(cv_storage) == [Application.objects.get().cv.name]
 
 
 # --- A worker killed while submissions are in flight --------------------------------------
@@ -203,11 +158,10 @@ def open_sockets(pid):
 class Applicant(threading.Thread):
     """One applicant: GET the form for its CSRF token, then POST it with a CV."""
 
-    def __init__(self, port, number, choices_html, pause):
+    def __init__(self, server, number, pause):
         super().__init__(daemon=True)
-        self.port = port
+        self.server = server
         self.email = f"applicant-{number}@example.org"
-        self.choices_html = choices_html
         self.pause = pause
         self.outcome = None  # ("ok", token) | ("refused", status) | ("failed", error)
 
@@ -218,30 +172,17 @@ class Applicant(threading.Thread):
             self.outcome = ("failed", type(error).__name__)
 
     def apply(self):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        browser = servers.Browser()
+        _, _, html = browser.get(self.server, "/apply/", timeout=20)
+        body, content_type = application_body(html.decode(), self.email, pdf_of_size(100_000))
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=20)
         try:
-            connection.request("GET", "/apply/")
-            response = connection.getresponse()
-            html = response.read().decode()
-            cookies = cookies_from(response.getheaders())
-            choices = form_choices(html)
-            fields = form_data(
-                position=choices["position"][0],
-                directions=choices["directions"][:1],
-                criteria=choices["criteria"][:2],
-                email=self.email,
-                csrfmiddlewaretoken=csrf_token(html),
-            )
-            body, content_type = multipart(
-                fields, {"cv": ("cv.pdf", pdf_of_size(100_000), "application/pdf")}
-            )
-            cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
             # Send the body in two halves with a pause between: the worker is then
             # in the middle of a request when it is killed.
             connection.putrequest("POST", "/apply/")
             connection.putheader("Content-Type", content_type)
             connection.putheader("Content-Length", str(len(body)))
-            connection.putheader("Cookie", cookie)
+            connection.putheader("Cookie", browser.cookie_header())
             connection.endheaders()
             half = len(body) // 2
             connection.send(body[:half])
@@ -262,19 +203,13 @@ def test_a_worker_killed_mid_submission_leaves_no_half_saved_application(tmp_pat
     env = servers.production_env(
         tmp_path, APPLY_RATE_LIMIT="0", GUNICORN_WORKERS="2", GUNICORN_THREADS="2"
     )
-    servers.manage("migrate", "--noinput", env=env)
-    servers.manage("seed_content", env=env)
-    servers.manage("collectstatic", "--noinput", env=env)
+    servers.prepare(env)
     with servers.running(KILL_TEST_PORT, env) as server:
-        _, _, html = server.get("/apply/")
         workers = children_of(server.process.pid)
         assert len(workers) == 2
 
         random.seed(6)
-        applicants = [
-            Applicant(KILL_TEST_PORT, n, html.decode(), pause=random.uniform(0.05, 0.4))
-            for n in range(20)
-        ]
+        applicants = [Applicant(server, n, pause=random.uniform(0.05, 0.4)) for n in range(20)]
         for applicant in applicants:
             applicant.start()
         # Kill one worker once some applications are through and others are in flight.
@@ -311,8 +246,8 @@ def test_a_worker_killed_mid_submission_leaves_no_half_saved_application(tmp_pat
             ).fetchall()
         )
         application_ids = [pk for (pk,) in db.execute("SELECT id FROM recruiting_application")]
-    cvs = Path(env["MEDIA_ROOT"]) / "cvs"
-    files = {path.relative_to(cvs).as_posix() for path in files_in(cvs)}
+    cvs = FileSystemStorage(Path(env["MEDIA_ROOT"]) / "cvs")
+    files = set(stored_files(cvs))
 
     assert succeeded <= set(rows), "every success has its row"
     assert set(rows.values()) <= files, "every row has its file"
@@ -325,8 +260,8 @@ def test_a_worker_killed_mid_submission_leaves_no_half_saved_application(tmp_pat
     orphans = files - set(rows.values())
     assert len(orphans) <= cut_short, "a file without a row only from a cut-short submission"
     two_hours_ago = time.time() - 2 * 3600
-    for path in files_in(cvs):
-        os.utime(path, (two_hours_ago, two_hours_ago))
+    for name in files:
+        os.utime(cvs.path(name), (two_hours_ago, two_hours_ago))
     servers.manage("purge_applications", env=env)
-    left = {path.relative_to(cvs).as_posix() for path in files_in(cvs)}
+    left = set(stored_files(cvs))
     assert left == set(rows.values()), "after the sweep every file has its row"

@@ -8,18 +8,20 @@ nothing is saved unless the submission was a valid application.
 runs 10,000.
 """
 
+import io
 import os
 import string
-from pathlib import Path
+import uuid
 from urllib.parse import quote
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
+from recruiting.forms import ApplicationForm
 from recruiting.models import Application, Claim, Requirement
-from tests.submissions import PDF, multipart, seeded_form_data
+from tests.factories import stored_files
+from tests.submissions import PDF, application_data, multipart
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +47,10 @@ def fuzz_settings(share):
     return settings(profile, max_examples=max(1, round(profile.max_examples * share)))
 
 
-APPLY_PATHS = st.sampled_from(["/apply/", "/en/apply/"])
+# The application form and the button under its duplicate refusal, in both languages.
+APPLY_PATHS = st.sampled_from(
+    ["/apply/", "/en/apply/", "/apply/status-link/", "/en/apply/status-link/"]
+)
 
 # Text with everything the database or a parser may trip on: NUL, control characters,
 # lone surrogates are left out here (they cannot be sent as UTF-8; raw bodies cover them).
@@ -79,33 +84,12 @@ nasty_text = st.one_of(
 )
 field_values = st.one_of(nasty_text, st.lists(nasty_text, max_size=4))
 
-FORM_FIELDS = [
-    "full_name",
-    "email",
-    "phone",
-    "wechat",
-    "school",
-    "major",
-    "degree",
-    "year_of_study",
-    "graduation_year",
-    "position",
-    "directions",
-    "criteria",
-    "start_date",
-    "duration_months",
-    "work_mode",
-    "homepage",
-    "github",
-    "scholar",
-    "statement",
-    "consent",
-    "website",
+# The form's fields but the CV (sent as a file, below), and evidence fields by position.
+FORM_FIELDS = [name for name in ApplicationForm.base_fields if name != "cv"] + [
     "EVIDENCE_0",  # the first criterion's evidence field, whatever its id
     "EVIDENCE_1",
     "EVIDENCE_4",
     "evidence_0",
-    "resend_status_link",
 ]
 unknown_keys = st.text(string.ascii_letters + string.digits + "_-[].", min_size=1, max_size=30)
 
@@ -125,22 +109,14 @@ cv_files = st.one_of(
 )
 
 
-@pytest.fixture
-def cv_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cvs"
-    folder.mkdir()
-    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", FileSystemStorage(folder))
-    return folder
-
-
 class Ledger:
-    """What the database and the CV folder hold, to compare before and after a request."""
+    """What the database and the CV storage hold, to compare before and after a request."""
 
-    def __init__(self, folder):
-        self.folder = folder
+    def __init__(self, storage):
+        self.storage = storage
 
     def snapshot(self):
-        files = {p for p in Path(self.folder).rglob("*") if p.is_file()}
+        files = set(stored_files(self.storage))
         return Application.objects.count(), Claim.objects.count(), files
 
     def check(self, before, response):
@@ -157,8 +133,22 @@ class Ledger:
 
 
 @pytest.fixture
-def ledger(seeded, cv_dir):
-    return Ledger(cv_dir)
+def ledger(lab, cv_storage):
+    return Ledger(cv_storage)
+
+
+def browser_file(name, content, content_type):
+    """A file to encode as the browser names and types it, whatever the name (an upload
+    object would refuse an empty one)."""
+    file = io.BytesIO(content)
+    file.name, file.content_type = name, content_type
+    return file
+
+
+def valid_data(lab, **overrides):
+    """A valid application, under an address of its own: the examples share the database."""
+    email = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
+    return application_data(lab, email=email, **overrides)
 
 
 @fuzz_settings(0.45)
@@ -170,26 +160,23 @@ def ledger(seeded, cv_dir):
     cv=cv_files,
 )
 def test_arbitrary_form_values_never_cause_a_server_error_nor_a_bad_row(
-    client, ledger, path, changes, removed, extra, cv
+    client, lab, ledger, path, changes, removed, extra, cv
 ):
-    data = seeded_form_data()
+    data = valid_data(lab, cv=None)
     evidence = [f"evidence_{r.pk}" for r in Requirement.objects.active()]
     real = {f"EVIDENCE_{i}": name for i, name in enumerate(evidence)}
     for name in removed:
         data.pop(real.get(name, name), None)
     data.update({real.get(name, name): value for name, value in changes.items()})
     data.update({k: v for k, v in extra.items() if k not in data})
-    body, content_type = multipart(data, {"cv": cv} if cv is not None else {})
+    if cv is not None:
+        data["cv"] = browser_file(*cv)
+    body, content_type = multipart(data)
     before = ledger.snapshot()
 
     response = client.generic("POST", path, body, content_type=content_type)
 
     ledger.check(before, response)
-
-
-def valid_multipart():
-    data = seeded_form_data()
-    return multipart(data, {"cv": ("cv.pdf", PDF, "application/pdf")})
 
 
 raw_bodies = st.one_of(
@@ -233,8 +220,10 @@ def test_raw_bodies_of_any_type_never_cause_a_server_error(
     cut=st.floats(min_value=0, max_value=1, exclude_max=True),
     junk=st.binary(max_size=50),
 )
-def test_truncated_multipart_bodies_never_cause_a_server_error(client, ledger, path, cut, junk):
-    body, content_type = valid_multipart()
+def test_truncated_multipart_bodies_never_cause_a_server_error(
+    client, lab, ledger, path, cut, junk
+):
+    body, content_type = multipart(valid_data(lab))
     truncated = body[: int(len(body) * cut)] + junk
     assume(truncated != body)
     before = ledger.snapshot()

@@ -3,21 +3,14 @@ The admin login locks out a user name from one address after five failed passwor
 (django-axes), even for the right password, until the cool-off or an unlock command.
 """
 
-import pytest
 from django.core.management import call_command
 
+from tests.factories import STAFF_PASSWORD, StaffFactory
+
 LOGIN = "/admin/login/"
-PASSWORD = "the-right-password-for-the-lockout-test"
 
 
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.org", PASSWORD, is_staff=True
-    )
-
-
-def log_in(client, username="editor", password=PASSWORD, **extra):
+def log_in(client, username="editor", password=STAFF_PASSWORD, **extra):
     return client.post(
         LOGIN, {"username": username, "password": password, "next": "/admin/"}, **extra
     )
@@ -72,8 +65,8 @@ def test_axes_reset_unlocks_everyone(client, editor):
     assert log_in(client).status_code == 302
 
 
-def test_another_user_from_the_same_address_is_not_locked_out(client, editor, django_user_model):
-    django_user_model.objects.create_user("reviewer", "", PASSWORD, is_staff=True)
+def test_another_user_from_the_same_address_is_not_locked_out(client, editor):
+    StaffFactory(username="reviewer")
     fail_five_times(client)
 
     assert log_in(client, "reviewer").status_code == 302

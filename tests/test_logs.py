@@ -10,20 +10,18 @@ import logging
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError, connection
 
 from recruiting.logs import redact_path
 from recruiting.models import Application
-from tests.servers import manage, production_env, running
-from tests.submissions import EVIDENCE, PDF, STATEMENT, seeded_form_data
+from tests.servers import prepare, production_env, running
+from tests.submissions import application_data, submit
 
 APPLICANT = {
     "email": "li.ming.private@example.org",
     "full_name": "李明明",
     "phone": "+86 138 0013 8000",
     "wechat": "liming-wechat-id",
-    "statement": STATEMENT,
+    "statement": "I would like to work on data-centric machine learning with the group.",
 }
 
 
@@ -39,62 +37,52 @@ def logged_lines(caplog):
     return [formatter.format(record) for record in caplog.records]
 
 
-def assert_no_applicant_data(lines):
+def assert_no_applicant_data(lines, lab):
     text = "\n".join(lines)
-    for value in [*APPLICANT.values(), EVIDENCE]:
+    evidence = [v for k, v in application_data(lab).items() if k.startswith("evidence_")]
+    for value in [*APPLICANT.values(), *evidence]:
         assert value not in text
         assert json.dumps(value)[1:-1] not in text  # as JSON escapes it
 
 
-def submit(client, path="/en/apply/", **overrides):
-    data = seeded_form_data(**{**APPLICANT, **overrides})
-    data["cv"] = SimpleUploadedFile("my-cv.pdf", PDF, content_type="application/pdf")
-    return client.post(path, data)
-
-
 def test_a_submission_is_logged_by_its_application_id_only(
-    client, seeded, cv_storage, caplog, django_capture_on_commit_callbacks
+    client, lab, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
-        response = submit(client)
+        response = submit(client, lab, **APPLICANT)
 
     assert response.status_code == 302
     application = Application.objects.get()
     lines = logged_lines(caplog)
     received = [json.loads(line) for line in lines if "application received" in line]
     assert received and received[0]["application_id"] == application.pk
-    assert_no_applicant_data(lines)
+    assert_no_applicant_data(lines, lab)
     assert application.token not in "\n".join(lines)
 
 
-def test_a_refused_submission_logs_no_applicant_data(client, seeded, cv_storage, caplog):
+def test_a_refused_submission_logs_no_applicant_data(client, lab, caplog):
     caplog.set_level(logging.DEBUG)
 
-    response = submit(client, criteria=0)
+    response = submit(client, lab, **APPLICANT, criteria=0)
 
     assert response.status_code == 422
-    assert_no_applicant_data(logged_lines(caplog))
+    assert_no_applicant_data(logged_lines(caplog), lab)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_submission_lost_to_a_database_outage_logs_no_applicant_data(
-    client, seeded, cv_storage, caplog
+    client, lab, caplog, database_goes_away
 ):
     caplog.set_level(logging.DEBUG)
 
-    def outage(execute, sql, params, many, context):
-        if 'INTO "recruiting_application"' in sql:
-            raise OperationalError("server closed the connection unexpectedly")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(outage):
-        response = submit(client)
+    with database_goes_away('INTO "recruiting_application"'):
+        response = submit(client, lab, **APPLICANT)
 
     assert response.status_code == 503
     lines = logged_lines(caplog)
     assert any("The database is unavailable" in line for line in lines)
-    assert_no_applicant_data(lines)
+    assert_no_applicant_data(lines, lab)
 
 
 # --- gunicorn's access log ----------------------------------------------------------------
@@ -116,8 +104,7 @@ def test_logs_hide_the_tokens_in_status_and_thank_you_urls(path, logged):
 @pytest.mark.slow
 def test_gunicorns_access_log_is_json_without_query_strings_or_tokens(tmp_path):
     env = production_env(tmp_path)
-    manage("migrate", "--noinput", env=env)
-    manage("collectstatic", "--noinput", env=env)
+    prepare(env, seed=False)
     token = "Zm9vYmFyLXNlY3JldC10b2tlbi0xMjM0NTY3"
 
     with running(8406, env) as server:

@@ -14,7 +14,6 @@ from collections import Counter
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.db.models.signals import post_save
 from django.urls import reverse
@@ -23,8 +22,9 @@ from django_tasks_db.models import DBTaskResult
 
 from recruiting import emails
 from recruiting.models import Application, Message
-from tests.factories import submit
+from tests.factories import StaffFactory
 from tests.smtp import HOST, RecordingSMTPServer, StalledSMTPServer, free_port
+from tests.submissions import submit
 
 CONFIRMATION_ZH = "已收到你的申请：研究助理（RA）"
 CONFIRMATION_EN = "Application received: Research assistant (RA)"
@@ -59,7 +59,6 @@ def states():
 # --- The mail server is down for an hour, then back ----------------------------------------
 
 
-@pytest.mark.usefixtures("cv_storage")
 def test_after_an_hour_without_a_mail_server_every_message_is_delivered_once_in_its_language(
     client, lab, smtp_settings, run_worker
 ):
@@ -117,7 +116,6 @@ def test_after_an_hour_without_a_mail_server_every_message_is_delivered_once_in_
 # --- A message that keeps failing ------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("cv_storage")
 def test_a_message_that_keeps_failing_is_shown_failed_to_staff_who_send_it_again(
     client, lab, smtp_settings, run_worker
 ):
@@ -143,8 +141,7 @@ def test_a_message_that_keeps_failing_is_shown_failed_to_staff_who_send_it_again
         assert smtp.refused == 3
         assert not DBTaskResult.objects.ready().exists()
 
-        staff = User.objects.create_superuser("boss", "boss@lab.example", "unused")
-        client.force_login(staff)
+        client.force_login(StaffFactory(is_superuser=True))
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         changelist = reverse("admin:recruiting_message_changelist")
         page = client.get(changelist)
@@ -173,7 +170,6 @@ def test_a_message_that_keeps_failing_is_shown_failed_to_staff_who_send_it_again
 # --- The mail server hangs -------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("cv_storage")
 def test_a_mail_server_that_never_answers_neither_slows_the_application_nor_loses_its_e_mail(
     client, lab, smtp_settings, run_worker
 ):

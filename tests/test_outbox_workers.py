@@ -14,8 +14,6 @@ made for the test when DATABASE_URL points at PostgreSQL.
 import json
 import os
 import secrets
-import signal
-import subprocess
 import time
 from collections import Counter
 from contextlib import ExitStack, contextmanager
@@ -91,12 +89,14 @@ def database(request, tmp_path):
     import psycopg
 
     name = f"labsite_outbox_{secrets.token_hex(4)}"
-    with psycopg.connect(server, autocommit=True) as admin:
+    # Created from the server's maintenance database: DATABASE_URL's may not exist.
+    maintenance = urlsplit(server)._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlsplit(server)._replace(path=f"/{name}").geturl()
     finally:
-        with psycopg.connect(server, autocommit=True) as admin:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -143,45 +143,13 @@ def when_every_task_ran(env):
     return state
 
 
-class Worker:
-    """`manage.py run_worker` in its own process; its output goes to a file."""
-
-    def __init__(self, env, log_path):
-        self.log_path = log_path
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [servers.PYTHON, "manage.py", "run_worker", "--interval", "0.1"],
-                cwd=servers.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=DEADLINE)
-
-    def stop(self):
-        """SIGTERM: the worker ends the task it is running, then exits."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=DEADLINE)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-
 @contextmanager
 def workers(env, tmp_path, count=1, name="worker"):
     """`count` workers, stopped however the block ends."""
     with ExitStack() as stack:
         started = []
         for number in range(count):
-            worker = Worker(env, tmp_path / f"{name}-{number}.log")
+            worker = servers.Worker(env, tmp_path / f"{name}-{number}.log")
             stack.callback(worker.stop)
             started.append(worker)
         yield started

@@ -6,8 +6,9 @@ query; editing any content row shows on the next visit; conditional GETs get a 3
 import socket
 
 import pytest
+from django.core.cache import cache as django_cache
 
-from recruiting import cache
+from recruiting import pages
 from recruiting.models import Advantage, Lab, Position, Requirement, ResearchDirection
 
 LANDING_PAGES = ["/", "/en/"]
@@ -102,9 +103,22 @@ def test_a_change_committed_after_a_concurrent_render_is_not_hidden_by_it(
         stale = (
             client.get("/en/").content.decode().replace("Renamed in a transaction", "Old title")
         )
-        cache.set_page("landing", "en", stale)
+        pages.store("landing:en", stale)
 
     assert "Renamed in a transaction" in client.get("/en/").content.decode()
+
+
+def test_a_content_change_leaves_the_rest_of_the_cache_alone(client, seeded):
+    """Pages move to a new version; nothing is flushed (rate-limit counters live there too)."""
+    django_cache.set("ratelimit:someone", 3)
+    client.get("/en/")
+
+    lab = Lab.objects.get()
+    lab.name_en = "Renamed"
+    lab.save()
+
+    assert django_cache.get("ratelimit:someone") == 3
+    assert "Renamed" in client.get("/en/").content.decode()
 
 
 @pytest.mark.parametrize("path", LANDING_PAGES)

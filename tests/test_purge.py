@@ -8,13 +8,13 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from recruiting.models import Application, Claim, Review, StageChange
-from tests.admin_factories import make_application, make_requirement, make_staff
+from tests.factories import ApplicationFactory, RequirementFactory, ReviewFactory
 
 Stage = Application.Stage
 
 
 def ended(stage, days_ago, **fields):
-    application = make_application(**fields)
+    application = ApplicationFactory(**fields)
     application.move_to(stage)
     Application.objects.filter(pk=application.pk).update(
         ended_at=timezone.now() - timedelta(days=days_ago)
@@ -23,16 +23,15 @@ def ended(stage, days_ago, **fields):
 
 
 @pytest.fixture
-def applications(db, cv_storage):
-    requirement = make_requirement()
-    old_rejected = ended(Stage.REJECTED, 400, claims={requirement: "evidence"})
-    Review.objects.create(application=old_rejected, reviewer=make_staff("r"), rating=2)
+def applications(db):
+    old_rejected = ended(Stage.REJECTED, 400, claims={RequirementFactory(): "evidence"})
+    ReviewFactory(application=old_rejected, rating=2)
     return {
         "old rejected": old_rejected,
         "old accepted": ended(Stage.ACCEPTED, 200),
         "recently withdrawn": ended(Stage.WITHDRAWN, 10),
         # Under consideration for a year: never purged, however old.
-        "old but open": make_application(
+        "old but open": ApplicationFactory(
             stage=Stage.INTERVIEW, submitted_at=timezone.now() - timedelta(days=900)
         ),
     }
@@ -86,13 +85,15 @@ def test_dry_run_lists_what_would_go_and_deletes_nothing(
     assert applications["old rejected"].email not in output
 
 
-def test_default_period_is_the_retention_setting(applications, settings):
+def test_without_a_period_the_retention_setting_is_used(
+    applications, settings, django_capture_on_commit_callbacks
+):
     settings.APPLICATION_RETENTION_DAYS = 300
-    from recruiting.management.commands.purge_applications import Command
-
-    parser = Command().create_parser("manage.py", "purge_applications")
-    assert parser.parse_args([]).older_than == 300
-    assert "Delete applications whose stage ended" in Command.help
+    with django_capture_on_commit_callbacks(execute=True):
+        output = purge()
+    assert "Deleted 1 application(s)" in output
+    assert not Application.objects.filter(pk=applications["old rejected"].pk).exists()
+    assert Application.objects.filter(pk=applications["old accepted"].pk).exists()
 
 
 def test_a_negative_period_is_refused(applications):
@@ -107,7 +108,7 @@ def test_purge_deletes_old_cv_files_that_no_application_refers_to(db, cv_storage
 
     from django.core.files.base import ContentFile
 
-    kept = make_application()
+    kept = ApplicationFactory()
     old_orphan = cv_storage.save("2026/01/old-orphan.pdf", ContentFile(b"%PDF-1.4 orphan"))
     young_orphan = cv_storage.save("2026/01/young-orphan.pdf", ContentFile(b"%PDF-1.4 new"))
     two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()

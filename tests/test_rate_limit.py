@@ -4,7 +4,6 @@ where every gunicorn worker and every instance sees it: the database, or Redis.
 """
 
 import concurrent.futures
-import http.client
 import os
 import re
 import shutil
@@ -21,9 +20,7 @@ from django.test import RequestFactory, override_settings
 from recruiting import ratelimit
 from recruiting.models import Application, RateLimitCounter
 from tests import servers
-from tests.factories import application_data, submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import application_data, csrf_token, submit
 
 REDIS_PORT = 8201
 GUNICORN_PORT = 8202
@@ -242,31 +239,19 @@ def test_when_redis_is_down_applications_are_still_accepted(client, lab, setting
 def test_the_limit_holds_across_gunicorn_workers(tmp_path):
     """Two workers with two threads each, eight submissions at once: exactly three pass."""
     env = servers.production_env(tmp_path, APPLY_RATE_LIMIT="3", REDIS_URL=None)
-    servers.manage("migrate", "--noinput", env=env)
-    servers.manage("seed_content", env=env)  # open positions: the page shows the form
-    servers.manage("collectstatic", "--noinput", env=env)
+    servers.prepare(env)  # the lab's open positions: the page shows the form
     with servers.running(GUNICORN_PORT, env) as server:
-        status, headers, body = server.get("/en/apply/")
+        browser = servers.Browser()
+        status, _, body = browser.get(server, "/en/apply/")
         assert status == 200
-        cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"]).group(1)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-        form = urlencode({"csrfmiddlewaretoken": token, "full_name": "x"})
+        form = urlencode({"csrfmiddlewaretoken": csrf_token(body.decode()), "full_name": "x"})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": browser.cookie_header(),
+        }
 
         def send(_):
-            connection = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=30)
-            try:
-                connection.request(
-                    "POST",
-                    "/en/apply/",
-                    body=form,
-                    headers={
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Cookie": f"csrftoken={cookie}",
-                    },
-                )
-                return connection.getresponse().status
-            finally:
-                connection.close()
+            return server.request("POST", "/en/apply/", form, headers, timeout=30)[0]
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
             statuses = sorted(pool.map(send, range(8)))

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from recruiting.roles import CONTENT_MODELS
-from tests.admin_factories import make_application, make_requirement, make_staff
+from recruiting.content import CONTENT_MODELS
+from tests.factories import ApplicationFactory, RequirementFactory
 
 APPLICATION_PAGES = [
     "admin:recruiting_application_changelist",
@@ -51,7 +51,7 @@ def test_reviewers_see_review_move_and_export_applications(roles):
 
 @pytest.mark.django_db
 def test_editors_edit_every_content_model_and_nothing_about_applications(roles):
-    models = [*CONTENT_MODELS, "messagetemplate"]
+    models = [*(model._meta.model_name for model in CONTENT_MODELS), "messagetemplate"]
     expected = {f"{a}_{m}" for m in models for a in ("add", "change", "delete", "view")}
     assert permissions("editors") == expected
     assert not any(
@@ -62,50 +62,49 @@ def test_editors_edit_every_content_model_and_nothing_about_applications(roles):
 
 
 @pytest.mark.django_db
-def test_an_editor_cannot_read_the_outbox(client, roles):
-    client.force_login(make_staff("editor", groups=["editors"]))
-    assert client.get(reverse("admin:recruiting_message_changelist")).status_code == 403
-    assert client.get(reverse("admin:recruiting_messagetemplate_changelist")).status_code == 200
+def test_an_editor_cannot_read_the_outbox(editor_client):
+    assert editor_client.get(reverse("admin:recruiting_message_changelist")).status_code == 403
+    assert (
+        editor_client.get(reverse("admin:recruiting_messagetemplate_changelist")).status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", CONTENT_MODELS)
-def test_a_reviewer_cannot_open_a_content_models_admin(client, roles, model):
-    client.force_login(make_staff("reviewer", groups=["reviewers"]))
-    assert client.get(reverse(f"admin:recruiting_{model}_changelist")).status_code == 403
-    assert client.get(reverse(f"admin:recruiting_{model}_add")).status_code == 403
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda model: model.__name__)
+def test_a_reviewer_cannot_open_a_content_models_admin(reviewer_client, model):
+    name = model._meta.model_name
+    assert reviewer_client.get(reverse(f"admin:recruiting_{name}_changelist")).status_code == 403
+    assert reviewer_client.get(reverse(f"admin:recruiting_{name}_add")).status_code == 403
 
 
 @pytest.mark.django_db
-def test_a_reviewer_cannot_change_a_requirement(client, roles):
-    requirement = make_requirement("论文", "Paper")
-    client.force_login(make_staff("reviewer", groups=["reviewers"]))
+def test_a_reviewer_cannot_change_a_requirement(reviewer_client):
+    requirement = RequirementFactory(short_title_zh_hans="论文")
     url = reverse("admin:recruiting_requirement_change", args=[requirement.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"short_title_zh_hans": "changed"}).status_code == 403
+    assert reviewer_client.get(url).status_code == 403
+    assert reviewer_client.post(url, {"short_title_zh_hans": "changed"}).status_code == 403
     requirement.refresh_from_db()
     assert requirement.short_title_zh_hans == "论文"
 
 
 @pytest.mark.django_db
-def test_a_reviewer_opens_the_applications(client, roles):
-    application = make_application()
-    client.force_login(make_staff("reviewer", groups=["reviewers"]))
+def test_a_reviewer_opens_the_applications(reviewer_client):
+    application = ApplicationFactory()
     for name in APPLICATION_PAGES:
-        assert client.get(reverse(name)).status_code == 200
+        assert reviewer_client.get(reverse(name)).status_code == 200
     url = reverse("admin:recruiting_application_change", args=[application.pk])
-    assert client.get(url).status_code == 200
+    assert reviewer_client.get(url).status_code == 200
 
 
 @pytest.mark.django_db
-def test_an_editor_cannot_see_applications_or_cvs(client, roles, cv_storage):
-    application = make_application()
-    client.force_login(make_staff("editor", groups=["editors"]))
+def test_an_editor_cannot_see_applications_or_cvs(editor_client):
+    application = ApplicationFactory()
     for name in APPLICATION_PAGES:
-        assert client.get(reverse(name)).status_code == 403
+        assert editor_client.get(reverse(name)).status_code == 403
     for name in ["change", "cv", "history", "delete"]:
         url = reverse(f"admin:recruiting_application_{name}", args=[application.pk])
-        assert client.get(url).status_code == 403, name
-    html = client.get(reverse("admin:index")).content.decode()
+        assert editor_client.get(url).status_code == 403, name
+    html = editor_client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:recruiting_application_changelist") not in html
     assert reverse("admin:recruiting_requirement_changelist") in html

@@ -17,12 +17,11 @@ import secrets
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
-from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import manage, production_env, running
-from tests.submissions import PDF, cookies_from, csrf_token, form_choices, form_data, multipart
+from tests.servers import Browser, manage, prepare, production_env, running
+from tests.submissions import application_body, csrf_token
 
 pytestmark = pytest.mark.slow
 
@@ -40,31 +39,6 @@ def redis_answers():
 
 
 # --- Talking to an instance like a browser ---------------------------------------------------
-
-
-class Browser:
-    """A cookie-keeping client for one or more instances (cookies are per site)."""
-
-    def __init__(self):
-        self.cookies = {}
-
-    def request(self, server, method, path, body=None, headers=None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        status, response_headers, content = server.request(method, path, body, headers)
-        for line in response_headers.get("set-cookie", "").split("\n"):
-            if "=" in line:
-                self.cookies.update(cookies_from([("set-cookie", line)]))
-        return status, response_headers, content
-
-    def get(self, server, path):
-        return self.request(server, "GET", path)
-
-    def post_form(self, server, path, fields):
-        body = urlencode(fields, doseq=True)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        return self.request(server, "POST", path, body, headers)
 
 
 class FormFields(HTMLParser):
@@ -161,16 +135,8 @@ def apply(server, number, token_from=None):
     """
     browser = Browser()
     _, _, html = browser.get(token_from or server, "/en/apply/")
-    html = html.decode()
-    choices = form_choices(html)
-    fields = form_data(
-        position=choices["position"][0],
-        directions=choices["directions"][:1],
-        criteria=choices["criteria"][:1],
-        email=f"scale-out-{number}-{secrets.token_hex(3)}@example.org",
-        csrfmiddlewaretoken=csrf_token(html),
-    )
-    body, content_type = multipart(fields, {"cv": ("cv.pdf", PDF, "application/pdf")})
+    email = f"scale-out-{number}-{secrets.token_hex(3)}@example.org"
+    body, content_type = application_body(html.decode(), email)
     status, _, content = browser.request(
         server, "POST", "/en/apply/", body, {"Content-Type": content_type}
     )
@@ -204,18 +170,7 @@ def shared_services(tmp_path_factory):
         APPLY_RATE_LIMIT="2",
     )
     try:
-        manage("migrate", "--noinput", env=env)
-        manage("seed_content", env=env)
-        manage("collectstatic", "--noinput", env=env)
-        manage(
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            "admin",
-            "--email",
-            "admin@example.org",
-            env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
-        )
+        prepare(env, admin_password=ADMIN_PASSWORD)
         yield env, name
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -313,9 +268,7 @@ def one_instance_without_redis(tmp_path):
         GUNICORN_THREADS="1",  # sync workers: a busy one takes no other request
         APPLY_RATE_LIMIT="2",
     )
-    manage("migrate", "--noinput", env=env)
-    manage("seed_content", env=env)
-    manage("collectstatic", "--noinput", env=env)
+    prepare(env)
     with running(8405, env) as server:
         yield server
 

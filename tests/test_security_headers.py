@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import manage, production_env, running
+from tests.servers import prepare, production_env, running
 
 PUBLIC_PAGES = ["/", "/en/", "/apply/", "/en/apply/", "/privacy/", "/en/privacy/"]
 ADMIN_LOGIN = "/admin/login/"
@@ -99,18 +99,7 @@ ADMIN_PASSWORD = "a-long-admin-password-for-the-header-test"
 @pytest.fixture(scope="module")
 def https_server(tmp_path_factory):
     env = production_env(tmp_path_factory.mktemp("https"), DJANGO_HTTPS="1")
-    manage("migrate", "--noinput", env=env)
-    manage("seed_content", env=env)
-    manage("collectstatic", "--noinput", env=env)
-    manage(
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        "admin",
-        "--email",
-        "admin@example.org",
-        env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
-    )
+    prepare(env, admin_password=ADMIN_PASSWORD)
     with running(PORT, env) as server:
         yield server
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from recruiting.models import Application, Position
+from recruiting.models import Position
+from tests.factories import ApplicationFactory
 
 SITEMAP_NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -269,37 +269,9 @@ def test_the_landing_page_adds_no_query_for_search_engines(
 # --- Private pages -----------------------------------------------------------------------
 
 
-def make_application():
-    from django.core.files.base import ContentFile
-
-    position = Position.objects.get(slug="ra")
-    application = Application(
-        position=position,
-        full_name="测试",
-        email="applicant@example.org",
-        school="北京大学",
-        major="计算机",
-        degree="bachelor",
-        year_of_study=3,
-        graduation_year=2027,
-        start_date=datetime.date(2026, 9, 1),
-        duration_months=6,
-        work_mode="onsite",
-        statement="…",
-        consent_at=timezone.now(),
-        privacy_notice_version="1",
-    )
-    application.cv.save("cv.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
-    application.save()
-    return application
-
-
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_status_and_thank_you_pages_are_kept_out_of_search_engines(
-    site, client, prefix, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", FileSystemStorage(tmp_path))
-    application = make_application()
+def test_status_and_thank_you_pages_are_kept_out_of_search_engines(site, client, prefix):
+    application = ApplicationFactory(position=Position.objects.get(slug="ra"))
     for view in ("status", "thanks"):
         page = parse(client.get(f"{prefix}/apply/{view}/{application.token}/"))
         assert page.meta("robots") == ["noindex"], view

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.servers import manage, production_env, running
+from tests.servers import prepare, production_env, running
 
 PORT = 8404
 
@@ -16,8 +16,7 @@ PORT = 8404
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     env = production_env(tmp_path_factory.mktemp("static"))
-    manage("collectstatic", "--noinput", env=env)
-    manage("migrate", "--noinput", env=env)
+    prepare(env, seed=False)
     return env
 
 

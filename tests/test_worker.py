@@ -12,9 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from recruiting.models import Message
-from tests.factories import submit
-
-pytestmark = pytest.mark.usefixtures("cv_storage")
+from tests.submissions import submit
 
 START = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
 

@@ -44,10 +44,7 @@ class LanguageLink:
 
 
 def url_in_language(path, code):
-    """
-    The same page in another language. A page Django cannot resolve (a 404) keeps its
-    path and only changes the language prefix, so /nope/ and /en/nope/ swap too.
-    """
+    """The same page in another language; an unknown path (a 404) swaps its prefix only."""
     path_only = path.split("?", 1)[0].split("#", 1)[0]
     try:
         resolve(path_only)
@@ -68,9 +65,8 @@ def swap_language_prefix(path, code):
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """
-    One link per language to the page being shown. The path comes from the context's
-    `switcher_path` when the view sets it (a cached page must not carry one visitor's
-    query string to everyone), else from the request.
+    One link per language to this page: to `switcher_path` when the view sets it (a cached
+    page must not pass one visitor's query string on to everyone), else the request's.
     """
     request = context.get("request")
     path = context.get("switcher_path")

@@ -11,7 +11,6 @@ import socket
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -96,19 +95,8 @@ def browser():
 
 
 @pytest.fixture
-def cv_dir(tmp_path, monkeypatch):
-    """Uploaded CVs go to a folder of the test's own."""
-    from recruiting.models import Application
-
-    folder = tmp_path / "cvs"
-    folder.mkdir()
-    monkeypatch.setattr(Application._meta.get_field("cv"), "storage", FileSystemStorage(folder))
-    return folder
-
-
-@pytest.fixture
-def site(live_server, transactional_db, cv_dir):
-    """The live site with the lab's content; its base URL."""
+def site(live_server, transactional_db):
+    """The live site with the lab's content; its base URL. (CVs: the `cv_storage` fixture.)"""
     from django.core.management import call_command
 
     call_command("seed_content", verbosity=0)

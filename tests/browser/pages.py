@@ -1,12 +1,9 @@
 """What the browser tests share: the public pages, labels in each language, an applicant."""
 
-import datetime
-
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 LANGUAGES = {"zh-hans": "", "en": "/en"}
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def t(language, message, context=None):
@@ -20,31 +17,11 @@ def prefix(language):
 
 
 def make_application(language="zh-hans"):
-    """An application made straight in the database, for the thank-you and status pages."""
-    from django.core.files.base import ContentFile
+    """An application for the seeded RA position, for the thank-you and status pages."""
+    from recruiting.models import Position
+    from tests.factories import ApplicationFactory
 
-    from recruiting.models import Application, Position
-
-    application = Application(
-        position=Position.objects.get(slug="ra"),
-        full_name="王芳",
-        email="wang.fang@example.org",
-        school="北京大学",
-        major="数学",
-        degree="master",
-        year_of_study=1,
-        graduation_year=2028,
-        start_date=datetime.date.today() + datetime.timedelta(days=30),
-        duration_months=6,
-        work_mode="either",
-        statement="…",
-        language=language,
-        consent_at=timezone.now(),
-        privacy_notice_version="1",
-    )
-    application.cv.save("cv.pdf", ContentFile(PDF), save=False)
-    application.save()
-    return application
+    return ApplicationFactory(position=Position.objects.get(slug="ra"), language=language)
 
 
 def public_pages(language, token):

@@ -23,7 +23,7 @@ def violations(page):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language", list(LANGUAGES))
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violation(page, site, cv_dir, name, language, scheme):
+def test_axe_finds_no_violation(page, site, name, language, scheme):
     page.emulate_media(color_scheme=scheme)
     p = prefix(language)
     if name == "apply-with-errors":

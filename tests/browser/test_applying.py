@@ -7,8 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from recruiting.models import Application, Position, Requirement, ResearchDirection
+from tests.factories import stored_files
+from tests.submissions import PDF
 
-from .pages import PDF, prefix, t
+from .pages import prefix, t
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +56,7 @@ def fill_application(page, language, *, criteria=2):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_new_applicant_applies_and_sees_the_new_stage_on_the_status_page(
-    page, site, cv_dir, language
+    page, site, cv_storage, language
 ):
     page.goto(f"{site}{prefix(language)}/")
     page.get_by_role("link", name=t(language, "Apply now")).click()
@@ -72,7 +74,7 @@ def test_a_new_applicant_applies_and_sees_the_new_stage_on_the_status_page(
     assert application.language == language
     assert application.priority == 2
     assert [c.requirement for c in application.claims.all()] == requirements
-    assert [p.name for p in cv_dir.rglob("*.pdf")] == [application.cv.name.rsplit("/", 1)[1]]
+    assert stored_files(cv_storage) == [application.cv.name]
 
     page.locator(".status-link a").click()
     expect(page).to_have_url(f"{site}{prefix(language)}/apply/status/{application.token}/")
@@ -85,7 +87,7 @@ def test_a_new_applicant_applies_and_sees_the_new_stage_on_the_status_page(
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_without_a_criterion_the_refusal_is_shown_next_to_the_criteria_and_typing_is_kept(
-    page, site, cv_dir, language
+    page, site, cv_storage, language
 ):
     page.goto(f"{site}{prefix(language)}/apply/")
     fill_application(page, language, criteria=0)
@@ -103,5 +105,5 @@ def test_without_a_criterion_the_refusal_is_shown_next_to_the_criteria_and_typin
     )
     expect(page.get_by_label(t(language, "Year of study"))).to_have_value("3")
     assert not Application.objects.exists()
-    assert list(cv_dir.rglob("*.pdf")) == []
+    assert stored_files(cv_storage) == []
     assert re.search(r"/apply/$", page.url)

@@ -8,8 +8,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from recruiting.models import Application
+from tests.submissions import PDF
 
-from .pages import FOCUSED_ELEMENT, PDF, t
+from .pages import FOCUSED_ELEMENT, t
 
 pytestmark = pytest.mark.browser
 
@@ -58,9 +59,7 @@ def type_date(page, date):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_whole_application_can_be_sent_with_the_keyboard_alone(
-    browser, site, cv_dir, language
-):
+def test_the_whole_application_can_be_sent_with_the_keyboard_alone(browser, site, language):
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{site}{'/en' if language == 'en' else ''}/apply/")

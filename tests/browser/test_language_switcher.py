@@ -44,7 +44,7 @@ def test_switching_language_keeps_the_section_being_read(page, site):
     "path",
     ["/apply/", "/privacy/", "/apply/status/{token}/", "/apply/thanks/{token}/"],
 )
-def test_switching_language_keeps_the_page(page, site, cv_dir, path):
+def test_switching_language_keeps_the_page(page, site, path):
     application = make_application()
     path = path.format(token=application.token)
     page.goto(f"{site}{path}")

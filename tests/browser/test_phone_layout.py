@@ -10,7 +10,7 @@ PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_no_public_page_scrolls_sideways_on_a_phone(phone_page, site, cv_dir, language):
+def test_no_public_page_scrolls_sideways_on_a_phone(phone_page, site, language):
     application = make_application(language)
     widths = {}
     for name, path in public_pages(language, application.token):

@@ -1,17 +1,6 @@
 """
-Load the lab's content (recruiting/seed.py) into the database, in Chinese and English.
-
-The rule that makes it safe to run again: the content is split into sections (the lab,
-the advisor, the honours, the open-source systems, the reasons to join with their items,
-the research directions with their branches, the positions, the requirements, the
-e-mail templates of the stages), and a
-section is filled only when it is empty. A section that has any row, whatever staff did
-to it in the admin (edited, reordered, deleted some rows, added others), is left exactly
-as it is: no existing row is ever updated, and no seeded row is added next to it. All
-of it runs in one transaction, so a failed run leaves nothing half-loaded.
-
-To restore a section from the source post, delete all of its rows in the admin and run
-the command again.
+Load the lab's content (recruiting/seed.py) in one transaction. A section is filled only
+when empty, so running it again never overwrites or duplicates what staff edited.
 """
 
 from django.core.management.base import BaseCommand
@@ -33,9 +22,8 @@ from recruiting.models import (
 
 def fields(data, **extra):
     """
-    Model keyword arguments from one entry of recruiting/seed.py: a translated value
-    {"zh_hans": ..., "en": ...} sets title_zh_hans and title_en; nested lists ("items",
-    "children") are left to the caller.
+    Model keyword arguments from an entry of seed.py: {"zh_hans": …, "en": …} sets
+    title_zh_hans and title_en; nested lists (items, children) are the caller's.
     """
     kwargs = {}
     for name, value in data.items():
@@ -54,9 +42,9 @@ class Command(BaseCommand):
     help = (
         "Load the lab's recruitment content from the source post, in Chinese and English. "
         "Safe to run again: each section (lab, advisor, honours, systems, reasons to join, "
-        "research directions, positions, requirements, e-mail templates) is filled only when it is empty, "
-        "so nothing is duplicated and nothing staff changed in the admin is overwritten. "
-        "To restore a section, delete all of its rows and run the command again."
+        "research directions, positions, requirements, e-mail templates) is filled only "
+        "when it is empty, so nothing is duplicated and nothing staff changed in the admin "
+        "is overwritten. To restore a section, delete all of its rows and run it again."
     )
 
     @transaction.atomic
