@@ -108,15 +108,13 @@ def _count_in_database(key, window):
         return counters.values_list("count", flat=True).get()
 
 
-def too_many_requests(request, retry_after):
+def too_many_requests(request, retry_after, switcher_path=None):
     """The friendly 429 page, saying when the client may try again."""
     minutes = max(1, -(-retry_after // 60))
-    response = render(
-        request,
-        "429.html",
-        {"retry_after_minutes": minutes, "application_not_saved": True},
-        status=429,
-    )
+    context = {"retry_after_minutes": minutes, "application_not_saved": True}
+    if switcher_path:  # the page's language links, where request.path answers POST only
+        context["switcher_path"] = switcher_path
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response

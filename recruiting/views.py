@@ -109,12 +109,12 @@ def _apply(request):
 @require_POST
 def resend_status_link(request):
     """E-mail the status link again: the button under the application form's duplicate error."""
+    # The page's language links lead to the form, not to this address (POST only).
+    context = {"switcher_path": reverse("recruiting:apply")}
     # Counted with the applications sent from the same network, as one more try.
     retry_after = ratelimit.hit(request)
     if retry_after is not None:
-        return ratelimit.too_many_requests(request, retry_after)
-    # The page's language links lead to the form, not to this address (POST only).
-    context = {"switcher_path": reverse("recruiting:apply")}
+        return ratelimit.too_many_requests(request, retry_after, context["switcher_path"])
     form = StatusLinkRequestForm(request.POST)
     if not form.is_valid():
         return render(request, "400.html", context, status=400)

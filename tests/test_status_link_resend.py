@@ -123,6 +123,7 @@ def test_asking_for_status_links_counts_with_the_applications_from_the_same_netw
     response = ask(client, lab, email="someone@example.com")
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+    assert 'href="/apply/" hreflang="zh-Hans"' in response.content.decode()
     assert submit(client, lab, email="new@example.com").status_code == 429
     assert len(run_worker()) == 1  # the first request's, for the address that applied
 
