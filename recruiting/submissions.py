@@ -12,15 +12,9 @@ logger = logging.getLogger(__name__)
 
 def submit_application(form, *, language, origin):
     """
-    Save a valid ApplicationForm: the application, its directions, its claims, its
-    e-mails (to the outbox) and its CV, in one transaction: the rows first, then the
-    file, then the commit. If the commit does not happen, the file is removed, so there
-    is never a file without its row nor a row without its file. Writing the file last,
-    once the database's write lock is held, keeps the moment where only a killed process
-    could leave a file behind as short as it can be. Once committed, the application is
-    saved whatever fails after (another app's on_commit hook, say): that is logged,
-    never raised. Returns the application, or None if an earlier one for the same
-    e-mail and position won a race (the form then carries the error).
+    Save a valid ApplicationForm with its claims, e-mails and CV in one transaction: the
+    file last and removed unless the commit happens; once committed, never reported as
+    failed. None if an earlier application won a race (the form then says so).
     """
     application = form.save(commit=False)
     claims = form.claims()
