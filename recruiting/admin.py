@@ -33,6 +33,7 @@ from modeltranslation.admin import (
 from . import dashboard, emails, export
 from .logs import redact_path
 from .models import (
+    APPLICANT_FIELDS,
     Achievement,
     Advantage,
     AdvantageGroup,
@@ -368,19 +369,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             _("Applicant"),
-            {
-                "fields": (
-                    "full_name",
-                    "email",
-                    "phone",
-                    "wechat",
-                    "school",
-                    "major",
-                    "degree",
-                    "year_of_study",
-                    "graduation_year",
-                )
-            },
+            {"fields": APPLICANT_FIELDS},
         ),
         (
             _("Application"),

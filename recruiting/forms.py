@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
 from .layouts import application_form_helper
-from .models import Application, Claim, Position, Requirement, ResearchDirection
+from .models import APPLICANT_FIELDS, Application, Claim, Position, Requirement, ResearchDirection
 
 EVIDENCE_MIN_LENGTH = 10
 EVIDENCE_MAX_LENGTH = 1000
@@ -185,15 +185,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = [
-            "full_name",
-            "email",
-            "phone",
-            "wechat",
-            "school",
-            "major",
-            "degree",
-            "year_of_study",
-            "graduation_year",
+            *APPLICANT_FIELDS,
             "position",
             "directions",
             "criteria",  # then each criterion's evidence field, added by __init__

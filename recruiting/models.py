@@ -506,6 +506,21 @@ class Application(models.Model):
         return reverse("recruiting:status", args=[self.token])
 
 
+# Who the applicant is: the first section of the application form and of the admin's
+# application page.
+APPLICANT_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "wechat",
+    "school",
+    "major",
+    "degree",
+    "year_of_study",
+    "graduation_year",
+)
+
+
 class Claim(models.Model):
     """An applicant's claim to meet one requirement, with the evidence they gave."""
 

@@ -23,6 +23,22 @@ def _clear_cache():
 
 
 @pytest.fixture
+def redis_away(settings):
+    """The cache is a Redis server that does not answer (nothing listens on its port)."""
+    import socket
+
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", 8419)) != 0, "nothing may listen on 8419"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "recruiting.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:8419/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.fixture
 def seeded(db):
     """The database filled with the lab's content from the source post."""
     call_command("seed_content", verbosity=0)
