@@ -13,13 +13,16 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 TEST_ENV := DJANGO_SETTINGS_MODULE=labsite.test_settings
 
-.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages
+.PHONY: run setup test lint format migrations-check ci bench fuzz lighthouse clean messages lock
 
-$(STAMP): pyproject.toml
+# Exactly the versions (and files: hashes) of requirements/dev.txt, then the site itself,
+# editable, built offline by the setuptools the lock pins.
+$(STAMP): pyproject.toml requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -84,6 +87,18 @@ lighthouse: $(STAMP)
 # (make test runs 1,100 of them).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+
+# The lock files, from pyproject.toml's ranges, valid on any platform with Python 3.11+:
+# production (the deploy guide), production with the [s3] extra, and dev (make setup: the
+# test and dev extras). The last two are held to the production versions. Unchanged pins
+# are kept; `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed.
+# tests/test_lock.py fails when a lock no longer satisfies pyproject.toml.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes $(LOCK_ARGS)
+lock: $(STAMP)
+	$(LOCK) -o requirements/production.txt
+	$(LOCK) --extra s3 -c requirements/production.txt -o requirements/production-s3.txt
+	$(LOCK) --extra test --extra dev -c requirements/production.txt -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -51,10 +51,24 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = max_requests // 10
 
 # Requests are small: a URL, a few headers, a form with a 10 MB CV in its body (the body
-# is limited by nginx and Django, not here).
+# is limited by nginx and Django; see pre_request below for a body Django leaves unread).
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
+
+
+def pre_request(worker, req):
+    """
+    A body larger than the site ever reads, or of unknown length, is answered
+    `Connection: close`: otherwise gunicorn would promise keep-alive, fail to drain the
+    body and close anyway, and the client's next request would fail (a 502 behind
+    nginx). Smaller unread bodies are drained by labsite.wsgi. Imported here, not at the
+    top: the application (and Django's settings) is loaded by now.
+    """
+    from labsite.unread_body import close_after_unbounded_body
+
+    close_after_unbounded_body(worker, req)
+
 
 # X-Forwarded-Proto (and friends) are believed only from these addresses: the proxy in
 # front. Loopback only unless the environment names the proxy. The client address used

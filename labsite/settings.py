@@ -5,12 +5,19 @@ The defaults are safe: debug off, and SQLite under var/ so a checkout just runs.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/ and locale/ sit at the top of a checkout; the wheel carries them
+# inside this package (setup.py), where a checkout has none. BASE_DIR is where they are.
+PACKAGED = (PACKAGE_DIR / "templates").is_dir()
+BASE_DIR = PACKAGE_DIR if PACKAGED else PACKAGE_DIR.parent
+# State (the default SQLite file, the file cache, uploads): var/ of the checkout, or of
+# the working directory when installed (site-packages is no place for data).
+VAR_DIR = (Path.cwd() if PACKAGED else BASE_DIR) / "var"
 
 
 def envbool(name, default):
@@ -120,6 +127,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, but a database file it creates is 0600: it holds applicants' data.
+    DATABASES["default"]["ENGINE"] = "labsite.private_sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -224,11 +233,22 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Applications
 CV_MAX_BYTES = envint("CV_MAX_BYTES", str(10 * 1024 * 1024))
-APPLY_RATE_LIMIT = envint("APPLY_RATE_LIMIT", "5")  # submissions per client IP per hour; 0 = off
+APPLY_RATE_LIMIT = envint("APPLY_RATE_LIMIT", "5")  # accepted per client IP per hour; 0 = off
+# Forms refused (422) per client IP per hour: typos do not use up APPLY_RATE_LIMIT, but a
+# bot sending bad forms is stopped. 0 = off.
+APPLY_REFUSED_RATE_LIMIT = envint("APPLY_REFUSED_RATE_LIMIT", str(10 * APPLY_RATE_LIMIT))
 APPLICATION_RETENTION_DAYS = envint("APPLICATION_RETENTION_DAYS", "365")
 PRIVACY_NOTICE_VERSION = "1"
 LAB_NOTIFY_EMAILS = envlist("LAB_NOTIFY_EMAILS")
+# The public address (https://example.org, or https://example.org/lab under a path): every
+# absolute link (e-mails, canonical URLs, sitemap) and, through FORCE_SCRIPT_NAME, every
+# path prefix comes from here, never from a request's Host or SCRIPT_NAME. Required with
+# debug off (`check --deploy`); on a laptop (debug on, empty) the request's host is used.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+FORCE_SCRIPT_NAME = None if DEBUG and not SITE_URL else urlsplit(SITE_URL).path
+# Stored pages expire after this many seconds even if a content change could not clear
+# them (the cache was down at the time): the longest a stale page can be served.
+PAGE_CACHE_TIMEOUT = envint("PAGE_CACHE_TIMEOUT", "300")
 
 # E-mail: SMTP with EMAIL_HOST, or EMAIL_BACKEND; else the console on a laptop, and with
 # debug off a backend that refuses, so mail waits and `check --deploy` says why.
@@ -285,12 +305,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login: django-axes locks out a user name + IP after repeated failures.
+# Admin login: django-axes locks out a user name from one address (an IPv6 client per
+# /64) after AXES_FAILURE_LIMIT failures, and recruiting.lockout locks it from every
+# address after AXES_ACCOUNT_FAILURE_LIMIT failures from anywhere (0: no such ceiling),
+# both for AXES_COOLOFF_HOURS or until `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_ACCOUNT_FAILURE_LIMIT = envint("AXES_ACCOUNT_FAILURE_LIMIT", "20")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "recruiting.clientip.client_ip"
+AXES_HANDLER = "recruiting.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "recruiting.clientip.client_block"
+AXES_USERNAME_CALLABLE = "recruiting.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_VERBOSE = False
 

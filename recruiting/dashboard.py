@@ -1,13 +1,15 @@
 """The staff dashboard's counts of applications, in a fixed handful of queries."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Application, Position, Requirement, ResearchDirection
+from .models import Application, Claim, Position, Requirement, ResearchDirection
 
 WEEKS = 26
 
@@ -30,18 +32,36 @@ class Week:
 
 
 def by_stage():
-    counts = dict(Application.objects.order_by().values_list("stage").annotate(n=Count("pk")))
+    # COUNT(*), not COUNT(id): the stage index alone answers it (an index-only scan).
+    counts = dict(Application.objects.order_by().values_list("stage").annotate(n=Count("*")))
     return [Bar(label, counts.get(value, 0)) for value, label in Application.Stage.choices]
 
 
+def count_of(model, field):
+    """
+    The number of `model` rows whose foreign key `field` is the outer row: one subquery
+    per row of the (short) outer table, counted from the foreign key's index. A join
+    would read every application, claim or direction link and group them by every
+    column of the outer table (most of a second at 100,000 applications).
+    """
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def by_position():
-    positions = Position.objects.annotate(n=Count("applications"))
+    positions = Position.objects.annotate(n=count_of(Application, "position"))
     return [Bar(str(position), position.n) for position in positions]
 
 
 def by_direction():
     directions = ResearchDirection.objects.select_related("parent").annotate(
-        n=Count("applications")
+        n=count_of(Application.directions.through, "researchdirection")
     )
     # Branches right after their parent.
     directions = sorted(
@@ -56,7 +76,7 @@ def by_direction():
 
 
 def by_criterion():
-    requirements = Requirement.objects.annotate(n=Count("claims"))
+    requirements = Requirement.objects.annotate(n=count_of(Claim, "requirement"))
     return [Bar(str(requirement), requirement.n) for requirement in requirements]
 
 
@@ -64,21 +84,28 @@ def per_week(weeks=WEEKS, today=None):
     """Applications per week (Monday to Sunday, local time), the last `weeks`, oldest first."""
     today = today or timezone.localdate()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    since = timezone.make_aware(datetime.combine(first, time.min))
-    # Count per day in SQL (TruncDate honours the time zone on every backend), then
-    # add the days up into weeks here: at most 7 × weeks rows.
-    days = (
-        Application.objects.filter(submitted_at__gte=since)
-        .annotate(day=TruncDate("submitted_at"))
-        .order_by()
-        .values_list("day")
-        .annotate(n=Count("pk"))
+    # Each week's bounds in local time (so daylight saving is right), then one query with
+    # a range count per week, each read from its part of the submitted_at index alone.
+    # Grouping rows by their local day would convert every timestamp on each view.
+    bounds = [
+        timezone.make_aware(datetime.combine(first + timedelta(weeks=i), time.min))
+        for i in range(weeks + 1)
+    ]
+    column = connection.ops.quote_name(Application._meta.get_field("submitted_at").column)
+    count = (
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(Application._meta.db_table)} "
+        f"WHERE {column} >= %s AND {column} < %s)"
     )
-    counts = [0] * weeks
-    for day, n in days:
-        index = (day - first).days // 7
-        if index < weeks:  # a submission dated in the future is not this week's
-            counts[index] += n
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join([count] * weeks),
+            [
+                connection.ops.adapt_datetimefield_value(moment)
+                for start, end in itertools.pairwise(bounds)
+                for moment in (start, end)
+            ],
+        )
+        counts = cursor.fetchone()
     return [Week(first + timedelta(weeks=i), count) for i, count in enumerate(counts)]
 
 

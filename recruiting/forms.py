@@ -373,8 +373,8 @@ class ApplicationForm(forms.ModelForm):
         email, position = self.cleaned_data.get("email"), self.cleaned_data.get("position")
         if not (email and position):
             return False
-        earlier = Application.objects.under_consideration().filter(
-            email__iexact=email, position=position
+        earlier = (
+            Application.objects.under_consideration().with_email(email).filter(position=position)
         )
         if not earlier.exists():
             return False

@@ -1,12 +1,13 @@
 import functools
 import logging
+import time
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from . import pages
@@ -88,12 +89,14 @@ class PageCacheMiddleware:
 
     Right after WhiteNoiseMiddleware, so that SecurityMiddleware still adds its headers.
     Conditional and HEAD requests go the whole way (the view's page cache answers them
-    without SQL too), and so does the first request after a content change.
+    without SQL too), and so does the first request after a content change. A page is
+    kept PAGE_CACHE_TIMEOUT seconds at most, like the shared cache's: a change whose
+    version bump was lost (the cache was down) still shows within that time.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.kept = {}  # path -> (content version, headers, body)
+        self.kept = {}  # path -> (content version, kept until (time.time()), headers, body)
 
     def __call__(self, request):
         path = request.path_info
@@ -110,8 +113,8 @@ class PageCacheMiddleware:
         except Exception:  # the cache does not answer: the view renders the page
             return self.get_response(request)
         kept = self.kept.get(path)
-        if kept is not None and kept[0] == version:
-            return HttpResponse(kept[2], headers=kept[1])
+        if kept is not None and kept[0] == version and time.time() < kept[1]:
+            return HttpResponse(kept[3], headers=kept[2])
         response = self.get_response(request)
         # The version was read before the page was rendered: if content changed
         # meanwhile, the page is kept under the old version and never served again.
@@ -121,15 +124,16 @@ class PageCacheMiddleware:
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
         ):
-            self.kept[path] = (version, dict(response.items()), response.content)
+            until = time.time() + settings.PAGE_CACHE_TIMEOUT
+            self.kept[path] = (version, until, dict(response.items()), response.content)
         return response
 
 
 @functools.cache
 def landing_paths():
-    """The landing page's path in each language: / and /en/."""
+    """The landing page's path_info in each language: / and /en/ (after SITE_URL's path)."""
     paths = set()
     for code, _ in settings.LANGUAGES:
         with translation.override(code):
-            paths.add(reverse("recruiting:landing"))
+            paths.add("/" + reverse("recruiting:landing").removeprefix(get_script_prefix()))
     return frozenset(paths)

@@ -5,12 +5,14 @@ cache (Redis, or the file cache that one instance's workers share).
 Any content change bumps the version (signals.py), so every worker and instance stops
 serving the old pages at once; nothing is ever deleted, so nothing else in the cache
 (rate-limit counters) is touched. Should the cache not answer, pages are rendered from
-the database instead: slower, but the site stays up.
+the database instead: slower, but the site stays up; and a change saved meanwhile, whose
+version bump was lost, shows once the pages stored before it expire (PAGE_CACHE_TIMEOUT).
 """
 
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 
@@ -33,11 +35,21 @@ def content_version():
 
 
 def clear():
-    """Stop serving every stored page, on every instance."""
+    """
+    Stop serving every stored page, on every instance. Best-effort: an editor's save must
+    not fail because the cache is down; the stored pages then expire on their own.
+    """
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception as error:  # each backend raises its own (redis, OSError…)
+        logger.error(
+            "page cache not cleared (%s): stale pages expire within %s s",
+            type(error).__name__,
+            settings.PAGE_CACHE_TIMEOUT,
+        )
 
 
 def _key(name):
@@ -58,7 +70,7 @@ def store(name, html, csrf_token=""):
     if csrf_token:
         html = html.replace(csrf_token, CSRF_PLACEHOLDER)
     try:
-        cache.set(_key(name), html)
+        cache.set(_key(name), html, timeout=settings.PAGE_CACHE_TIMEOUT)
     except Exception as error:
         logger.warning("page cache unavailable (%s)", type(error).__name__)
 

@@ -1,7 +1,8 @@
 """
 What search engines and link previews read: absolute URLs, language alternates, share
 cards, the landing page's schema.org data (JSON-LD) and robots.txt. Nothing here depends
-on the visitor, so the cached pages stay the same for everyone.
+on the visitor (the origin is SITE_URL's: origin.py), so the cached pages stay the same
+for everyone.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .origin import absolute_url
+from .origin import absolute_url, site_url
 from .templatetags.site_tags import HTML_LANG
 
 # The pages search engines may index; every other page (thank-you, status, errors)
@@ -250,5 +251,7 @@ def robots_txt(request):
                 private.append(reverse(name, args=["TOKEN"]).split("TOKEN")[0])
     lines = ["User-agent: *"]
     lines += [f"Disallow: {path}" for path in dict.fromkeys(private)]
-    lines += ["", f"Sitemap: {absolute_url(request, reverse('sitemap'))}", ""]
+    if site_url(request):  # a Sitemap line must be absolute: none without SITE_URL
+        lines += ["", f"Sitemap: {absolute_url(request, reverse('sitemap'))}"]
+    lines.append("")
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

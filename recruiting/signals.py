@@ -14,6 +14,7 @@ from .models import Application
 def content_changed(sender, **kwargs):
     # Now, and again once the change is committed: a page rendered meanwhile by another
     # request, from the rows as they were before the commit, must not stay cached.
+    # Best-effort (clear() never raises): with the cache down the save still succeeds.
     pages.clear()
     transaction.on_commit(pages.clear)
 

@@ -31,7 +31,8 @@ def send_status_links(email, position_slug, origin):
     """
     applications = (
         Application.objects.under_consideration()
-        .filter(email__iexact=email, position__slug=position_slug)
+        .with_email(email)
+        .filter(position__slug=position_slug)
         .select_related("position")
     )
     for application in applications:

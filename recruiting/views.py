@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import pages, ratelimit, tasks
+from . import decoys, pages, ratelimit, tasks
 from .content import landing_content
 from .forms import ApplicationForm, StatusLinkRequestForm
 from .models import Application, Lab, Message
@@ -83,27 +83,48 @@ def _apply(request):
     if request.method != "POST":
         return _blank_form(request)
 
-    # Every submission that passed the CSRF check counts, whatever becomes of it.
-    retry_after = ratelimit.hit(request)
-    if retry_after is not None:
-        return ratelimit.too_many_requests(request, retry_after)
     # Read the body first (if the CSRF check has not): only then does the CV upload
     # handler know whether the file was too large.
     data, files = request.POST, request.FILES
+    # A refused form gives its slot back (ratelimit.py): typos do not use up the
+    # client's accepted applications, only its higher ceiling of refusals.
+    allowance = ratelimit.ApplicationAllowance(request)
+    retry_after = allowance.take()
+    if retry_after is not None:
+        return _too_many_applications(request, retry_after)
     cv_too_large = "cv" in request.upload_handlers[0].too_large
     form = ApplicationForm(data, files, cv_too_large=cv_too_large)
-    if form.caught_by_honeypot:
-        # Answer as if all went well, so that a bot learns nothing; nothing is saved.
+    if form.caught_by_honeypot and form.positions:
+        # Answer as an accepted application is answered (its slot kept, a 302 to a
+        # thank-you page of the same shape), so that a bot learns nothing; nothing is saved.
         logger.info("application refused by the honeypot")
-        return _no_store(render(request, "recruiting/thanks.html", {"application": None}))
+        position = form.positions.get(data.get("position")) or next(iter(form.positions.values()))
+        return redirect("recruiting:thanks", token=decoys.new_token(position))
     if form.is_valid():
         application = submit_application(form, language=get_language(), origin=site_url(request))
         if application is not None:
             logger.info("application received", extra={"application_id": application.pk})
             return redirect("recruiting:thanks", token=application.token)
+    allowance.refused()
     # Refused: the same page, filled in as sent, with every error (422, not 200, so
     # that clients and logs can tell a refusal from a success).
     return render(request, "recruiting/apply.html", {"form": form}, status=422)
+
+
+def _too_many_applications(request, retry_after):
+    """
+    The 429 for the form: the form again, filled in with what was typed (not the CV,
+    which is never kept), under the rate limit's message, so nothing typed is lost.
+    """
+    form = ApplicationForm()
+    form.initial = {
+        name: field.widget.value_from_datadict(request.POST, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if name != "cv"
+    }
+    return ratelimit.too_many_requests(
+        request, retry_after, template="recruiting/apply.html", context={"form": form}
+    )
 
 
 @require_POST
@@ -133,6 +154,17 @@ def _application_or_404(token):
     return get_object_or_404(Application.objects.select_related("position"), token=token)
 
 
+def _application_or_decoy(token):
+    """The application with this token, else the honeypot's decoy (unsaved), else 404."""
+    try:
+        return _application_or_404(token)
+    except Http404:
+        decoy = decoys.application(token)
+        if decoy is None:
+            raise
+        return decoy
+
+
 def _no_store(response):
     """Pages about one application: never cached anywhere, never indexed."""
     add_never_cache_headers(response)
@@ -143,12 +175,13 @@ def _no_store(response):
 
 @require_safe
 def thanks(request, token):
-    application = _application_or_404(token)
+    application = _application_or_decoy(token)
     context = {
         "application": application,
         "status_url": site_url(request) + application.get_status_url(),
-        # The page says the link "was sent" only once it was.
-        "confirmation_sent": application.messages.filter(
+        # The page says the link "was sent" only once it was (a decoy's never is).
+        "confirmation_sent": application.pk is not None
+        and application.messages.filter(
             kind=Message.Kind.CONFIRMATION, state=Message.State.SENT
         ).exists(),
     }
@@ -174,7 +207,7 @@ STAGE_EXPLANATIONS = {
 @require_safe
 def status(request, token):
     """What an applicant may know: position, date, stage. Never reviews or notes."""
-    application = _application_or_404(token)
+    application = _application_or_decoy(token)
     context = {
         "application": application,
         "stage_explanation": STAGE_EXPLANATIONS.get(application.stage, ""),

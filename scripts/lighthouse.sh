@@ -36,9 +36,10 @@ export CACHE_DIR="$STATE/cache"
 export MEDIA_ROOT="$STATE/media"
 export STATIC_ROOT="$STATE/static"
 export GUNICORN_BIND="127.0.0.1:$PORT"
+export SITE_URL="http://127.0.0.1:$PORT"  # canonical URLs are absolute only with it
 export GUNICORN_WORKERS=2
 export GUNICORN_ACCESS_LOG=/dev/null
-unset REDIS_URL SITE_URL
+unset REDIS_URL
 
 "$PYTHON" manage.py migrate --noinput --verbosity 0
 "$PYTHON" manage.py seed_content --verbosity 0

@@ -1,11 +1,13 @@
 """
 The fixtures every test module shares: the lab's content (seeded, or the small `lab`),
 the staff roles and users, a CV storage of the test's own, the background worker, a
-database that goes away; and the CI rule that a skipped browser or PostgreSQL test fails.
+database that goes away; and the CI rules: a skipped test fails, tests marked `postgres`
+are deselected without PostgreSQL, and a run that wrote in the checkout fails.
 """
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -135,13 +137,25 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(autouse=True)
-def cv_storage(tmp_path, monkeypatch):
-    """CV files go to a temporary folder of the test's own, never to var/media."""
-    from django.core.files.storage import FileSystemStorage
+def cv_storage(tmp_path, settings, monkeypatch):
+    """
+    Media of the test's own, never var/media: MEDIA_ROOT, the default storage and the CV
+    storage all under tmp_path/media. Returns the CV storage. (The CV field keeps the
+    storage it was given at import, so it is swapped as well as the settings.)
+    """
+    from django.core.files.storage import storages
 
     from recruiting.models import Application
 
-    storage = FileSystemStorage(location=tmp_path / "cvs", base_url=None)
+    media = tmp_path / "media"
+    filesystem = "django.core.files.storage.FileSystemStorage"
+    settings.MEDIA_ROOT = media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": filesystem, "OPTIONS": {"location": media, "base_url": None}},
+        "cvs": {"BACKEND": filesystem, "OPTIONS": {"location": media / "cvs", "base_url": None}},
+    }
+    storage = storages["cvs"]
     monkeypatch.setattr(Application._meta.get_field("cv"), "storage", storage)
     return storage
 
@@ -198,20 +212,151 @@ def run_worker(db):
     return run
 
 
+# --- What may not happen in CI: a skip, a file written in the checkout ---------------------
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_not_allowed(item):
+    """Why this test may not be skipped here, or None when it may."""
+    if in_ci():
+        return "skipped (or xfail) in CI, where every test must run"
+    if os.environ.get("REQUIRE_BROWSER") == "1" and item.get_closest_marker("browser"):
+        return "browser test skipped where it must run (REQUIRE_BROWSER=1)"
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and item.get_closest_marker("postgres"):
+        return "PostgreSQL test skipped where it must run (REQUIRE_POSTGRES=1)"
+    return None
+
+
+def readable(reason):
+    """A skip's longrepr, (file, line, "Skipped: why"), as one line."""
+    if isinstance(reason, tuple):
+        return f"{reason[2]} ({reason[0]}:{reason[1]})"
+    return reason
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """In CI, a skipped browser or PostgreSQL test is a failure: they must run there."""
+    """
+    A skip (or xfail) is a failure in CI, and with REQUIRE_BROWSER / REQUIRE_POSTGRES for
+    those tests: a test that cannot run here is deselected at collection, never skipped.
+    """
     outcome = yield
     report = outcome.get_result()
-    if not report.skipped:
+    if not (report.skipped or hasattr(report, "wasxfail")):
         return
-    required = []
-    if os.environ.get("REQUIRE_BROWSER") == "1" and item.get_closest_marker("browser"):
-        required.append("browser")
-    if os.environ.get("REQUIRE_POSTGRES") == "1" and item.get_closest_marker("postgres"):
-        required.append("PostgreSQL")
-    if required:
+    why = skip_not_allowed(item)
+    if why:
+        reason = report.wasxfail if hasattr(report, "wasxfail") else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"{why}: {readable(reason)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A whole module skipped (importorskip, allow_module_level) is a failure in CI too."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci():
         report.outcome = "failed"
         report.longrepr = (
-            f"{' and '.join(required)} test skipped where it must run: {report.longrepr}"
+            f"module skipped in CI, where every test must run: {readable(report.longrepr)}"
+        )
+
+
+POSTGRES_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """
+    Tests marked `postgres` cannot run on SQLite: without PostgreSQL they are deselected,
+    not skipped (they run in CI's PostgreSQL pass). With REQUIRE_POSTGRES=1 they stay, so
+    that without PostgreSQL they fail.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql" or os.environ.get("REQUIRE_POSTGRES") == "1":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        config.hook.pytest_deselected(items=deselected)
+        config.stash[POSTGRES_DESELECTED] = len(deselected)
+
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+# Written by the tools around the tests, not by the tests: git, the virtualenv, bytecode,
+# pytest's and ruff's caches.
+NOT_WATCHED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
+CHECKOUT_BEFORE = pytest.StashKey[dict]()
+CHECKOUT_WRITES = pytest.StashKey[list]()
+
+
+def checkout_files():
+    """Every file and folder of the checkout but NOT_WATCHED: {path: (size, mtime)}."""
+    found = {}
+    for folder, subfolders, names in os.walk(CHECKOUT):
+        subfolders[:] = [name for name in subfolders if name not in NOT_WATCHED]
+        relative = Path(folder).relative_to(CHECKOUT)
+        found[f"{relative.as_posix()}/"] = None
+        for name in names:
+            try:
+                stat = Path(folder, name).lstat()
+            except FileNotFoundError:  # removed while we looked
+                continue
+            found[(relative / name).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def pytest_sessionstart(session):
+    """The checkout as the run finds it (once, in the main process under xdist)."""
+    if not hasattr(session.config, "workerinput"):
+        session.config.stash[CHECKOUT_BEFORE] = checkout_files()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """
+    Tests write only under temporary folders: a file added, changed or removed in the
+    checkout (var/media above all) fails the run in CI, and is reported elsewhere (where
+    a developer may be editing, or serving from var/, at the same time).
+    """
+    before = session.config.stash.get(CHECKOUT_BEFORE, None)
+    if before is None:
+        return
+    after = checkout_files()
+    changes = [f"added    {path}" for path in sorted(after.keys() - before.keys())]
+    changes += [f"removed  {path}" for path in sorted(before.keys() - after.keys())]
+    changes += [
+        f"changed  {path}"
+        for path in sorted(after.keys() & before.keys())
+        if after[path] != before[path]
+    ]
+    if not changes:
+        return
+    session.config.stash[CHECKOUT_WRITES] = changes
+    if in_ci() and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    deselected = config.stash.get(POSTGRES_DESELECTED, 0)
+    if deselected:
+        terminalreporter.line(
+            f"{deselected} PostgreSQL tests deselected: the database is not PostgreSQL "
+            "(they run with DATABASE_URL=postgres://…)"
+        )
+    changes = config.stash.get(CHECKOUT_WRITES, None)
+    if changes:
+        terminalreporter.section("the tests wrote in the checkout", sep="!", red=True)
+        for line in changes[:30]:
+            terminalreporter.line(line)
+        if len(changes) > 30:
+            terminalreporter.line(f"… and {len(changes) - 30} more")
+        terminalreporter.line(
+            "Tests must write only under temporary folders (tmp_path; the test settings' "
+            "TEST_TMP_DIR)." + (" The run fails." if in_ci() else " (A failure in CI.)"),
+            red=True,
         )

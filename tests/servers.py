@@ -3,7 +3,7 @@ Real gunicorn instances of the site, with production settings, for tests and ben
 
     env = production_env(tmp_path)            # SQLite, cache, media and static under tmp_path
     prepare(env)                              # migrate, seed_content, collectstatic
-    with running(8401, env) as server:        # waits until /healthz answers
+    with running(free_port(), env) as server: # waits until /healthz answers
         status, headers, body = server.get("/")
         browser = Browser()                   # keeps the cookies the site sets
         browser.get(server, "/apply/")
@@ -49,6 +49,7 @@ def production_env(tmp_dir, **overrides):
         DJANGO_SECRET_KEY=TEST_SECRET_KEY,
         DJANGO_HTTPS="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="http://localhost",  # required with debug off (check --deploy)
         DATABASE_URL=f"sqlite:///{tmp_dir / 'db.sqlite3'}",
         CACHE_DIR=str(tmp_dir / "cache"),
         MEDIA_ROOT=str(tmp_dir / "media"),
@@ -108,6 +109,41 @@ def prepare(env, *, seed=True, admin_password=None):
 def port_is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def free_port():
+    """A loopback port nothing listens on, chosen by the kernel: no clash between runs."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def connection_holder(server_port, client_port, pids):
+    """
+    Which of the processes `pids` holds the server's end of the connection made from
+    127.0.0.1:client_port to 127.0.0.1:server_port (None until one accepted it): read
+    from /proc, so a test can wait for it instead of guessing with a sleep.
+    """
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rsplit(":", 1)[1], 16)
+        remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+        if (local_port, remote_port) == (server_port, client_port) and fields[9] != "0":
+            inode = fields[9]
+    if inode is None:
+        return None
+    for pid in pids:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    if os.readlink(fd) == f"socket:[{inode}]":
+                        return pid
+                except OSError:  # closed while we looked
+                    pass
+        except FileNotFoundError:  # the process is gone
+            pass
+    return None
 
 
 class Server:

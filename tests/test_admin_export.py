@@ -1,14 +1,20 @@
-"""The export_csv action: a CSV that Excel opens with Chinese, and that runs no formula."""
+"""
+The export_csv action: a CSV that Excel opens with Chinese, that runs no formula, and
+that is streamed (first byte at once, a fixed number of queries per chunk of rows).
+"""
 
 import csv
 import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from recruiting import export as export_module
 from tests.factories import (
     ApplicationFactory,
     PositionFactory,
@@ -27,8 +33,14 @@ def export(client, applications):
     )
 
 
+def content(response):
+    """The whole body of the streamed response."""
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
 def rows(response):
-    text = response.content.decode("utf-8")
+    text = content(response).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:])))
 
@@ -40,7 +52,7 @@ def test_export_is_an_attachment_in_utf8_with_a_byte_order_mark(reviewer_client)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="applications-')
-    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert content(response).startswith(b"\xef\xbb\xbf")
 
 
 @pytest.mark.django_db
@@ -139,22 +151,59 @@ def test_export_in_chinese_has_chinese_headers_and_labels(reviewer_client):
     assert row[stage] == offer
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("how_many", [1, 30])
-def test_export_runs_a_fixed_number_of_queries(
-    reviewer_client, django_assert_num_queries, how_many
-):
+def applications_with_claims(how_many):
     requirements = RequirementFactory.create_batch(3)
-    applications = ApplicationFactory.create_batch(
+    return ApplicationFactory.create_batch(
         how_many,
         claims=dict.fromkeys(requirements, "evidence"),
         directions=[ResearchDirectionFactory()],
+        cv=None,
     )
-    # The changelist (built twice by the admin when it runs an action), the criteria,
-    # then the applications, their directions and their claims.
-    with django_assert_num_queries(16):
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how_many", [1, 30])
+def test_the_header_is_sent_before_any_application_is_read(reviewer_client, how_many):
+    applications = applications_with_claims(how_many)
+    with CaptureQueriesContext(connection) as queries:
         response = export(reviewer_client, applications)
-    assert len(rows(response)) == how_many
+        assert response.streaming
+        first = next(iter(response.streaming_content)).decode("utf-8")
+    # The session, user and permissions, the changelist (built twice by the admin when
+    # it runs an action: filters' choices and count) and the criteria. The applications,
+    # their claims and directions are read only after the first byte.
+    assert len(queries) == 12
+    read = [q["sql"] for q in queries if 'FROM "recruiting_application"' in q["sql"]]
+    assert [sql.startswith("SELECT COUNT(*)") for sql in read] == [True]
+    assert not [q for q in queries if "recruiting_claim" in q["sql"]]
+    assert first.startswith("\ufeffID,")
+    assert first.count("\n") == 1  # the header line alone
+    rest = b"".join(response.streaming_content).decode("utf-8")
+    assert len(list(csv.reader(io.StringIO(rest)))) == how_many  # the rows follow
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunks", [1, 3])
+def test_export_runs_a_fixed_number_of_queries_per_chunk_of_applications(
+    reviewer_client, django_assert_num_queries, monkeypatch, chunks
+):
+    monkeypatch.setattr(export_module, "CHUNK_SIZE", 10)
+    applications = applications_with_claims(10 * chunks)
+    # As above (12), the applications (one query, read in chunks), then for each chunk
+    # its directions and its claims.
+    with django_assert_num_queries(13 + 2 * chunks):
+        response = export(reviewer_client, applications)
+        assert len(rows(response)) == 10 * chunks
+
+
+@pytest.mark.django_db
+def test_rows_are_sent_in_pieces_as_they_are_read(reviewer_client, monkeypatch):
+    monkeypatch.setattr(export_module, "CHUNK_SIZE", 10)
+    monkeypatch.setattr(export_module, "PIECE_SIZE", 1)  # a piece per row
+    applications = applications_with_claims(25)
+    pieces = list(export(reviewer_client, applications).streaming_content)
+    assert len(pieces) == 1 + 25
+    assert all(piece.endswith(b"\r\n") for piece in pieces)
 
 
 @pytest.mark.django_db

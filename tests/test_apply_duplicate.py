@@ -1,10 +1,15 @@
 """One application per e-mail address and position while it is under consideration."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.forms.utils import ErrorDict
+from django.test.utils import CaptureQueriesContext
 
 from recruiting.forms import ApplicationForm
 from recruiting.models import Application
 from recruiting.submissions import submit_application
+from recruiting.tasks import send_status_links
 from tests.factories import ApplicationFactory, stored_files
 from tests.submissions import application_data, errors_of, submit
 
@@ -74,3 +79,84 @@ def test_two_submissions_at_once_cannot_both_be_saved(lab, cv_storage):
     assert form.is_duplicate
     assert Application.objects.count() == 1
     assert stored_files(cv_storage) == [other.cv.name], "the second CV file is removed"
+
+
+def many_applications(lab, how_many):
+    """Applications from as many addresses, over two positions, as statistics the planner reads."""
+    template = ApplicationFactory.build(position=lab.ra, cv="2026/01/cv.pdf")
+    fields = {f.attname: getattr(template, f.attname) for f in Application._meta.concrete_fields}
+    del fields["id"], fields["token"]
+    Application.objects.bulk_create(
+        Application(
+            **{
+                **fields,
+                "email": f"Applicant.{i}@Example.edu.cn",
+                "position_id": (lab.ra, lab.intern)[i % 2].pk,
+            }
+        )
+        for i in range(how_many)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE recruiting_application")
+
+
+def plan_of_application_queries(run):
+    """The PostgreSQL plans of the queries on applications that run() makes."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            if query["sql"].startswith("SELECT") and "recruiting_application" in query["sql"]:
+                cursor.execute("EXPLAIN " + query["sql"])
+                plans.append("\n".join(line for (line,) in cursor.fetchall()))
+    assert plans
+    return plans
+
+
+def check_of_form(lab, email):
+    form = ApplicationForm()
+    form.cleaned_data = {"email": email, "position": lab.ra}
+    form._errors = ErrorDict()
+    return form.refuse_if_duplicate
+
+
+def check_of_status_link(lab, email):
+    return lambda: send_status_links.call(email, lab.ra.slug, "https://lab.example")
+
+
+def check_of_reopening(lab, email):
+    application = Application.objects.get(email="Applicant.0@Example.edu.cn")
+    application.email = email
+
+    def refused():
+        try:
+            application.check_can_move_to(Application.Stage.NEW)
+        except ValidationError:
+            return True
+        return False
+
+    return refused
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("check", [check_of_form, check_of_status_link, check_of_reopening])
+def test_lookups_by_email_read_the_lower_case_index_on_postgresql(lab, check):
+    """
+    The form's duplicate check, the status-link re-send and reopening look the address
+    up by LOWER(email), the open-application constraint's index: no scan of the table.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+    many_applications(lab, 3000)
+    for plan in plan_of_application_queries(check(lab, "APPLICANT.1234@example.EDU.CN")):
+        assert "one_open_application_per_email_and_position" in plan, plan
+        assert "lower((email)::text)" in plan, plan
+        assert "Seq Scan on recruiting_application" not in plan, plan
+
+
+def test_a_duplicate_differing_only_in_case_is_found_by_each_lookup(lab):
+    many_applications(lab, 10)
+    assert check_of_form(lab, "APPLICANT.4@example.EDU.CN")() is True
+    assert check_of_form(lab, "applicant.5@example.edu.cn")() is False  # the other position
+    assert check_of_reopening(lab, "applicant.6@EXAMPLE.edu.cn")() is True

@@ -3,10 +3,14 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from recruiting.models import Application
 from tests.submissions import errors_of, submit
+
+# Frozen (time_machine): the test and the site read the same "today", even at midnight.
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 
 def test_a_complete_application_is_accepted(client, lab):
@@ -22,6 +26,7 @@ def test_a_complete_application_is_accepted(client, lab):
         ("/en/apply/", "The start date cannot be in the past."),
     ],
 )
+@time_machine.travel(NOW, tick=False)
 def test_a_start_date_in_the_past_is_refused(client, lab, url, message):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     response = submit(client, lab, url, start_date=yesterday.isoformat())
@@ -30,6 +35,7 @@ def test_a_start_date_in_the_past_is_refused(client, lab, url, message):
     assert message in response.content.decode()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_start_date_of_today_is_accepted(client, lab):
     response = submit(client, lab, start_date=timezone.localdate().isoformat())
     assert response.status_code == 302
@@ -55,6 +61,7 @@ def test_a_closed_position_is_refused(client, lab, url, message):
     assert not Application.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_position_past_its_deadline_is_refused(client, lab):
     lab.intern.deadline = timezone.localdate() - datetime.timedelta(days=1)
     lab.intern.save()

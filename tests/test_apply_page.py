@@ -4,9 +4,13 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from recruiting.models import Position, Requirement
+
+# Frozen (time_machine): the test and the site read the same "today", even at midnight.
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 # The research directions one can choose: the leaves, a branch named with its parent.
 DIRECTIONS = [
@@ -95,6 +99,7 @@ def test_directions_are_the_leaves_with_branches_labelled_by_their_parent(client
     assert direction_labels(html) == DIRECTIONS
 
 
+@time_machine.travel(NOW, tick=False)
 def test_only_open_positions_can_be_chosen(client, lab):
     Position.objects.create(
         slug="closed", title_zh_hans="已关闭", title_en="Closed", is_open=False

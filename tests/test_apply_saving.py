@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -11,7 +12,11 @@ from recruiting.models import ENDED_STAGES, Application, Claim
 from tests.factories import ApplicationFactory, stored_files
 from tests.submissions import submit
 
+# Frozen (time_machine): the test and the site read the same "today", even at midnight.
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
+
+@time_machine.travel(NOW, tick=False)
 def test_the_application_is_saved_field_by_field(client, lab):
     before = timezone.now()
     response = submit(client, lab, "/apply/")

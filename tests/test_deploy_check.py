@@ -16,6 +16,7 @@ def production_https_env(tmp_path, **overrides):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "1",
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SITE_URL": "https://example.org",
         "EMAIL_HOST": "smtp.example.org",
         "DEFAULT_FROM_EMAIL": "Lab <recruiting@example.org>",
     }
@@ -55,6 +56,26 @@ def test_deploy_check_fails_without_mail_settings(tmp_path):
     output = result.stderr + result.stdout
     assert "recruiting.E001" in output and "EMAIL_HOST is empty" in output
     assert "recruiting.E002" in output and "DEFAULT_FROM_EMAIL is not set" in output
+
+
+def test_deploy_check_fails_without_site_url(tmp_path):
+    """Links must come from configuration, never from a request's Host: SITE_URL is required."""
+    result = manage(
+        "check", "--deploy", env=production_https_env(tmp_path, SITE_URL=None), check=False
+    )
+
+    assert result.returncode != 0
+    output = result.stderr + result.stdout
+    assert "recruiting.E003" in output and "SITE_URL is not set" in output
+
+
+def test_deploy_check_fails_with_a_site_url_that_is_not_an_http_address(tmp_path):
+    env = production_https_env(tmp_path, SITE_URL="example.org")
+
+    result = manage("check", "--deploy", env=env, check=False)
+
+    assert result.returncode != 0
+    assert "recruiting.E004" in result.stderr + result.stdout
 
 
 def test_deploy_check_accepts_a_backend_the_operator_chose(tmp_path):

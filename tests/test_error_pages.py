@@ -4,7 +4,12 @@ the database is down — and on a submitted application, a 503 that says it was 
 with nothing of it left behind.
 """
 
+import re
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 from django.utils import translation
 
@@ -88,3 +93,43 @@ def test_an_application_sent_while_the_database_fails_gets_503_saying_it_was_not
     assert not Application.objects.exists()
     assert not Claim.objects.exists()
     assert stored_files(cv_storage) == []
+
+
+# --- The 404 page's links never lead off the site ------------------------------------------
+
+OFF_SITE_PATHS = [
+    ("/en//evil.example/", "en"),
+    ("//evil.example/", "zh-Hans"),
+    ("/en/%2F%2Fevil.example/", "en"),
+    ("/en/\\evil.example/", "en"),
+    ("/en/https://evil.example/", "en"),
+]
+
+
+def links_of(html):
+    """Every href and src on a page."""
+    return [unescape(url) for url in re.findall(r'(?:href|src)="([^"]*)"', html)]
+
+
+def leads_off_the_site(url):
+    """What a browser would open on another site: //host, /\\host or a foreign origin."""
+    if url.startswith(("//", "/\\", "\\")):
+        return True
+    scheme = urlsplit(url).scheme
+    return bool(scheme) and not url.startswith(settings.SITE_URL + "/")
+
+
+@pytest.mark.parametrize(("path", "lang"), OFF_SITE_PATHS)
+def test_the_not_found_page_never_links_off_the_site(client, db, path, lang):
+    # PATH_INFO as the server decodes it: the test client would read "//host" as a host.
+    response = client.get("/", PATH_INFO=unquote(path))
+
+    assert response.status_code == 404
+    html = html_of(response)
+    assert f'<html lang="{lang}"' in html
+    assert ("页面不存在" if lang == "zh-Hans" else "Page not found") in html
+    links = links_of(html)
+    assert links
+    assert [url for url in links if leads_off_the_site(url)] == []
+    switcher = re.findall(r'<a href="([^"]*)" hreflang="([^"]*)"[^>]*data-lang-switch', html)
+    assert {hreflang for _url, hreflang in switcher} == {"zh-Hans", "en"}

@@ -7,7 +7,6 @@ every case an application is either saved whole (row, claims and CV file) or not
 import http.client
 import logging
 import os
-import random
 import signal
 import sqlite3
 import threading
@@ -24,7 +23,7 @@ from tests import servers, smtp
 from tests.factories import stored_files
 from tests.submissions import application_body, pdf_of_size, submit
 
-KILL_TEST_PORT = 8512
+DEADLINE = 60  # seconds: generous, for the slowest machine; a pass takes a few
 
 
 # --- The mail server refuses connections ----------------------------------------------------
@@ -156,37 +155,47 @@ def open_sockets(pid):
 
 
 class Applicant(threading.Thread):
-    """One applicant: GET the form for its CSRF token, then POST it with a CV."""
+    """
+    One applicant: the form, fetched for its CSRF token when made (before any request
+    is held up), then, in its thread, a POST of it with a CV in two halves: the second
+    only once `go` is set. In between, the request is in flight in whichever gunicorn
+    worker accepted it (`client_port` names the connection).
+    """
 
-    def __init__(self, server, number, pause):
+    def __init__(self, server, number, go):
         super().__init__(daemon=True)
         self.server = server
         self.email = f"applicant-{number}@example.org"
-        self.pause = pause
+        self.go = go
+        self.half_sent = threading.Event()
+        self.client_port = None
         self.outcome = None  # ("ok", token) | ("refused", status) | ("failed", error)
+        self.browser = servers.Browser()
+        _, _, html = self.browser.get(server, "/apply/", timeout=DEADLINE)
+        self.form = html.decode()
 
     def run(self):
         try:
             self.outcome = self.apply()
         except (OSError, http.client.HTTPException) as error:
             self.outcome = ("failed", type(error).__name__)
+        finally:
+            self.half_sent.set()  # also when it failed before: nobody waits in vain
 
     def apply(self):
-        browser = servers.Browser()
-        _, _, html = browser.get(self.server, "/apply/", timeout=20)
-        body, content_type = application_body(html.decode(), self.email, pdf_of_size(100_000))
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=20)
+        body, content_type = application_body(self.form, self.email, pdf_of_size(100_000))
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=DEADLINE)
         try:
-            # Send the body in two halves with a pause between: the worker is then
-            # in the middle of a request when it is killed.
             connection.putrequest("POST", "/apply/")
             connection.putheader("Content-Type", content_type)
             connection.putheader("Content-Length", str(len(body)))
-            connection.putheader("Cookie", browser.cookie_header())
+            connection.putheader("Cookie", self.browser.cookie_header())
             connection.endheaders()
             half = len(body) // 2
             connection.send(body[:half])
-            time.sleep(self.pause)
+            self.client_port = connection.sock.getsockname()[1]
+            self.half_sent.set()
+            self.go.wait()
             connection.send(body[half:])
             response = connection.getresponse()
             response.read()
@@ -198,32 +207,55 @@ class Applicant(threading.Thread):
             connection.close()
 
 
+def wait_until(condition, what):
+    """Poll an observable state until it holds, within DEADLINE (generous: slow machines)."""
+    deadline = time.monotonic() + DEADLINE
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {DEADLINE} s: {what}")
+        time.sleep(0.01)
+    return result
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_submission_leaves_no_half_saved_application(tmp_path):
     env = servers.production_env(
         tmp_path, APPLY_RATE_LIMIT="0", GUNICORN_WORKERS="2", GUNICORN_THREADS="2"
     )
     servers.prepare(env)
-    with servers.running(KILL_TEST_PORT, env) as server:
+    with servers.running(servers.free_port(), env) as server:
         workers = children_of(server.process.pid)
         assert len(workers) == 2
 
-        random.seed(6)
-        applicants = [Applicant(server, n, pause=random.uniform(0.05, 0.4)) for n in range(20)]
-        for applicant in applicants:
+        # Four applications go through…
+        through = threading.Event()
+        through.set()
+        first = [Applicant(server, n, through) for n in range(4)]
+        for applicant in first:
             applicant.start()
-        # Kill one worker once some applications are through and others are in flight.
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            done = [a for a in applicants if a.outcome and a.outcome[0] == "ok"]
-            if len(done) >= 4:
-                break
-            time.sleep(0.01)
-        # The worker holding the most connections: the one with requests in flight.
-        victim = max(workers, key=open_sockets)
+            applicant.join(timeout=DEADLINE)
+        # …sixteen are in flight: half their body sent, each connection held by a worker
+        # (read from /proc, not guessed). The kill comes at this point, whatever the
+        # machine's speed: the worker holding the most of them.
+        go = threading.Event()
+        in_flight = [Applicant(server, n, go) for n in range(4, 20)]
+        for applicant in in_flight:
+            applicant.start()
+        for applicant in in_flight:
+            wait_until(applicant.half_sent.is_set, f"{applicant.email} sent half its body")
+        holders = {
+            applicant.email: wait_until(
+                lambda a=applicant: servers.connection_holder(server.port, a.client_port, workers),
+                f"a worker accepted {applicant.email}'s connection",
+            )
+            for applicant in in_flight
+        }
+        victim = max(workers, key=list(holders.values()).count)
         os.kill(victim, signal.SIGKILL)
+        go.set()
+        applicants = first + in_flight
         for applicant in applicants:
-            applicant.join(timeout=30)
+            applicant.join(timeout=DEADLINE)
 
         outcomes = [applicant.outcome for applicant in applicants]
         assert all(outcome is not None for outcome in outcomes)

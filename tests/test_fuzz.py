@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
+from recruiting import decoys
 from recruiting.forms import ApplicationForm
 from recruiting.models import Application, Claim, Requirement
 from tests.factories import stored_files
@@ -123,8 +124,10 @@ class Ledger:
         event(f"HTTP {response.status_code}")
         assert response.status_code < 500, response.status_code
         rows, claims, files = self.snapshot()
-        if response.status_code == 302 and "/apply/thanks/" in response["Location"]:
-            # A valid application after all: saved whole, once.
+        thanked = response.status_code == 302 and "/apply/thanks/" in response["Location"]
+        token = response["Location"].rstrip("/").rsplit("/", 1)[-1] if thanked else ""
+        if thanked and decoys.application(token) is None:
+            # A valid application after all (not a bot sent to a decoy): saved whole, once.
             assert rows == before[0] + 1
             assert len(files - before[2]) == 1
             assert claims > before[1]

@@ -1,4 +1,7 @@
-"""/healthz tells a load balancer whether this instance can serve: database and cache."""
+"""
+/healthz tells a load balancer whether this instance can serve: 503 only when the
+database does not answer; the cache and the outbox are information in the body.
+"""
 
 import datetime
 import socket
@@ -10,15 +13,6 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 HEALTHY = {"status": "ok", "database": "ok", "cache": "ok", "outbox_oldest_unsent_seconds": None}
-
-
-def closed_port():
-    """A loopback port on which nothing listens (one of ours, checked to be free)."""
-    for port in range(8419, 8400, -1):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.skip("no free port in 8401–8419")
 
 
 def assert_sets_no_cookie_and_is_never_cached(response):
@@ -45,25 +39,32 @@ def test_health_check_answers_503_naming_the_database_when_it_is_down(client, db
     assert_sets_no_cookie_and_is_never_cached(response)
 
 
-def test_health_check_answers_503_naming_redis_when_it_does_not_answer(client, db, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-
+def test_health_check_stays_200_and_reports_the_cache_when_redis_does_not_answer(
+    client, db, redis_away
+):
+    """The site serves without Redis (slower): an outage must not take it out of service."""
     response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json() == {
-        "status": "unavailable",
+        "status": "degraded",
         "database": "ok",
         "cache": "unavailable",
         "outbox_oldest_unsent_seconds": None,
     }
     assert_sets_no_cookie_and_is_never_cached(response)
+
+
+def test_health_check_answers_503_when_both_database_and_redis_are_down(client, db, redis_away):
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "cache": "unavailable",
+    }
 
 
 def test_health_check_is_ok_with_redis_when_redis_answers(client, db, settings):

@@ -76,6 +76,13 @@ def test_an_editors_new_name_and_tagline_reach_the_landing_page(editor_client, l
     assert {p["hiringOrganization"]["name"] for p in graph if p["@type"] == "JobPosting"} == {name}
 
 
+def test_an_editors_save_succeeds_while_redis_does_not_answer(editor_client, redis_away):
+    """The page cache is cleared best-effort: a cache outage never costs an editor's work."""
+    rename_in_the_admin(editor_client)  # a 302, not a 500
+
+    assert Lab.objects.get().name_en == NEW["en"][0]
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_editors_new_name_and_tagline_reach_the_apply_page(editor_client, language):
     apply = f"{PREFIX[language]}/apply/"

@@ -9,6 +9,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,9 @@ from recruiting.models import (
 )
 from recruiting.templatetags.site_tags import language_links, url_in_language
 from tests.facts import FACTS_EN, FACTS_ZH
+
+# Frozen (time_machine): the test and the site read the same "today", even on New Year's Eve at midnight.
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 SECTIONS = ["top", "advisor", "why-join", "research", "positions", "requirements"]
 
@@ -347,6 +351,7 @@ def test_closed_position_is_not_listed(client, seeded):
     assert "position=intern" not in client.get("/").content.decode()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_position_past_its_deadline_is_not_listed_and_a_future_deadline_is_shown(client, seeded):
     today = timezone.localdate()
     Position.objects.filter(slug="intern").update(deadline=today - datetime.timedelta(days=1))

@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 
 from recruiting.logs import redact_path
 from recruiting.models import Application
-from tests.servers import prepare, production_env, running
+from tests.servers import free_port, prepare, production_env, running
 from tests.submissions import application_data, submit
 
 APPLICANT = {
@@ -107,7 +107,7 @@ def test_gunicorns_access_log_is_json_without_query_strings_or_tokens(tmp_path):
     prepare(env, seed=False)
     token = "Zm9vYmFyLXNlY3JldC10b2tlbi0xMjM0NTY3"
 
-    with running(8406, env) as server:
+    with running(free_port(), env) as server:
         server.get(f"/apply/status/{token}/")
         server.get("/en/apply/?email=li.ming.private%40example.org")
         log = server.log()

@@ -3,7 +3,10 @@ The landing page is served from the page cache, per language, without a single S
 query; editing any content row shows on the next visit; conditional GETs get a 304.
 """
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache as django_cache
 
 from recruiting import pages
@@ -187,3 +190,30 @@ def test_the_landing_page_is_still_served_when_redis_does_not_answer(client, see
         response = client.get(path)
         assert response.status_code == 200
         assert name in response.content.decode()
+
+
+def test_a_stale_page_stops_being_served_after_the_timeout_when_the_clear_was_lost(
+    client, seeded, settings, monkeypatch
+):
+    """
+    The cache was down as an editor saved (the version bump was lost): the page stored
+    before, in the shared cache and in the worker's memory, lasts PAGE_CACHE_TIMEOUT.
+    """
+    settings.PAGE_CACHE_TIMEOUT = 300
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        client.get("/en/")  # stored, and kept by this worker
+        with monkeypatch.context() as outage:
+            outage.setattr(pages.cache, "incr", lose_the_clear)
+            position = Position.objects.open().first()
+            position.title_en = "Renamed while the cache was down"
+            position.save()
+
+        traveller.shift(299)
+        assert "Renamed while the cache was down" not in client.get("/en/").content.decode()
+        traveller.shift(2)
+        assert "Renamed while the cache was down" in client.get("/en/").content.decode()
+
+
+def lose_the_clear(*args, **kwargs):
+    raise ConnectionError("the cache does not answer")

@@ -1,8 +1,10 @@
 """Retention: purge_applications deletes applications that ended long ago, with their CVs."""
 
+import datetime
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -11,6 +13,14 @@ from recruiting.models import Application, Claim, Review, StageChange
 from tests.factories import ApplicationFactory, RequirementFactory, ReviewFactory
 
 Stage = Application.Stage
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    """Time stands still at NOW (time_machine): every age here is exact, whenever it runs."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def ended(stage, days_ago, **fields):
@@ -111,8 +121,12 @@ def test_purge_deletes_old_cv_files_that_no_application_refers_to(db, cv_storage
     kept = ApplicationFactory()
     old_orphan = cv_storage.save("2026/01/old-orphan.pdf", ContentFile(b"%PDF-1.4 orphan"))
     young_orphan = cv_storage.save("2026/01/young-orphan.pdf", ContentFile(b"%PDF-1.4 new"))
+    # The files' times are the file system's (the real clock): set to the frozen one.
     two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
     os.utime(cv_storage.path(old_orphan), (two_hours_ago, two_hours_ago))
+    just_now = timezone.now().timestamp()
+    os.utime(cv_storage.path(young_orphan), (just_now, just_now))
+    os.utime(cv_storage.path(kept.cv.name), (just_now, just_now))
 
     output = purge("--dry-run")
     assert f"Would delete orphan CV file {old_orphan}" in output

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.servers import Browser, manage, prepare, production_env, running
+from tests.servers import Browser, free_port, manage, prepare, production_env, running
 from tests.submissions import application_body, csrf_token
 
 pytestmark = pytest.mark.slow
@@ -186,7 +186,7 @@ def shared_services(tmp_path_factory):
 @pytest.fixture(scope="module")
 def two_instances(shared_services):
     env, _ = shared_services
-    with running(8401, env) as first, running(8402, env) as second:
+    with running(free_port(), env) as first, running(free_port(), env) as second:
         yield first, second
 
 
@@ -269,7 +269,7 @@ def one_instance_without_redis(tmp_path):
         APPLY_RATE_LIMIT="2",
     )
     prepare(env)
-    with running(8405, env) as server:
+    with running(free_port(), env) as server:
         yield server
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import prepare, production_env, running
+from tests.servers import free_port, prepare, production_env, running
 
 PUBLIC_PAGES = ["/", "/en/", "/apply/", "/en/apply/", "/privacy/", "/en/privacy/"]
 ADMIN_LOGIN = "/admin/login/"
@@ -90,7 +90,7 @@ def test_admin_login_allows_inline_styles_but_never_inline_script(client, db):
 
 # --- Through gunicorn, production settings, HTTPS --------------------------------------
 
-PORT = 8403
+PORT = free_port()  # never a fixed one: runs and other tests may share the machine
 HOST = f"127.0.0.1:{PORT}"
 HTTPS = {"X-Forwarded-Proto": "https"}
 ADMIN_PASSWORD = "a-long-admin-password-for-the-header-test"

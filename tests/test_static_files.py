@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from tests.servers import prepare, production_env, running
+from tests.servers import free_port, prepare, production_env, running
 
-PORT = 8404
+PORT = free_port()  # never a fixed one: runs and other tests may share the machine
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,18 @@
 """Template tags of the public pages' frame: the language switcher and <html lang>."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import (
+    Resolver404,
+    get_script_prefix,
+    resolve,
+    reverse,
+    set_script_prefix,
+    translate_url,
+)
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -62,24 +70,59 @@ def swap_language_prefix(path, code):
     return path
 
 
+def own_path(url):
+    """
+    True for a path on this site. Browsers read "//host/…" and "/\\host/…" as another
+    site, and a swapped prefix can make either from a harmless path ("/en//host/").
+    """
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def home_in_language(code):
+    with translation.override(code):
+        return reverse("recruiting:landing")
+
+
+@contextmanager
+def within_the_site():
+    """reverse() without the script prefix (SITE_URL's path), which language_links adds."""
+    prefix = get_script_prefix()
+    set_script_prefix("/")
+    try:
+        yield prefix
+    finally:
+        set_script_prefix(prefix)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """
     One link per language to this page: to `switcher_path` when the view sets it (a cached
     page must not pass one visitor's query string on to everyone), else the request's.
+    Worked out on the path within the site (without SITE_URL's path, if any: the language
+    prefix comes after it), which goes back in front of each link.
     """
     request = context.get("request")
     path = context.get("switcher_path")
     if not path:
         path = request.get_full_path() if request is not None else "/"
-    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
-        path = "/"
-    current = translation.get_language()
     links = []
-    for code, name in settings.LANGUAGES:
-        try:
-            url = url_in_language(path, code)
-        except Exception:  # an error page must still render its switcher
-            url = swap_language_prefix(path, code)
-        links.append(LanguageLink(code, name, url, code == current))
+    with within_the_site() as script_prefix:
+        if path.startswith(script_prefix):
+            path = "/" + path[len(script_prefix) :]
+        if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+            path = "/"
+        current = translation.get_language()
+        for code, name in settings.LANGUAGES:
+            try:
+                url = url_in_language(path, code)
+            except Exception:  # an error page must still render its switcher
+                url = swap_language_prefix(path, code)
+            if not own_path(url):  # checked last: every step above may change the path
+                url = home_in_language(code)
+            links.append(LanguageLink(code, name, script_prefix[:-1] + url, code == current))
     return links

@@ -3,7 +3,9 @@ Fixtures for the tests that drive Debian's Chromium (/usr/bin/chromium) through
 Playwright against a live server of the site filled with the lab's content.
 
 Playwright's own browser downloads are never used: `playwright install` is not needed.
-Without /usr/bin/chromium the tests skip (and CI, with REQUIRE_BROWSER=1, fails them).
+Without /usr/bin/chromium the tests skip (and CI, where CI=true, fails them: see
+tests/conftest.py). CVs uploaded through the live server go to the test's own folder (the
+`cv_storage` fixture), as the live server runs in this process.
 """
 
 import os
@@ -95,10 +97,11 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, settings):
     """The live site with the lab's content; its base URL. (CVs: the `cv_storage` fixture.)"""
     from django.core.management import call_command
 
+    settings.SITE_URL = live_server.url  # absolute links (the status link) lead back here
     call_command("seed_content", verbosity=0)
     return live_server.url
 
