@@ -14,16 +14,11 @@ machine runs) and the number of SQL queries of each. The target: under 300 ms fo
 """
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
-import warnings
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+import benchsite  # scripts/benchsite.py, next to this file
 
 
 def main():
@@ -33,22 +28,7 @@ def main():
     args = parser.parse_args()
 
     state = tempfile.mkdtemp(prefix="bench-admin-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "labsite.test_settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{state}/db.sqlite3"
-    os.environ["MEDIA_ROOT"] = f"{state}/media"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
-
-    import django
-
-    django.setup()
-
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_content", verbosity=0)
-    call_command("setup_roles", verbosity=0)
+    benchsite.start(f"sqlite:///{state}/db.sqlite3", state)
     fill(args.applications)
     measure(args.requests)
     print(f"(database and files in {state}; delete it when done)")

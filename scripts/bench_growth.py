@@ -19,18 +19,14 @@ and memory growth < 50 MB. Run the same file in a checkout of older code to comp
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
-import warnings
 from datetime import date, timedelta
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+import benchsite  # scripts/benchsite.py, next to this file
+from benchsite import BASE_DIR
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟 芳 娜 敏 静 磊 洋 艳 勇 杰 涛 明 超 秀英 晨".split()
@@ -55,20 +51,7 @@ def main():
 
     create_database(args.server, args.database)
     state = tempfile.mkdtemp(prefix="bench-growth-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "labsite.test_settings"
-    os.environ["DATABASE_URL"] = f"{args.server}/{args.database}"
-    os.environ["MEDIA_ROOT"] = f"{state}/media"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_content", verbosity=0)
+    benchsite.start(f"{args.server}/{args.database}", state)
     print(f"code: {BASE_DIR}, database: {args.database}, median of {args.runs} runs\n")
     header = (
         "| applications | list ms | filtered ms | name search ms | dashboard ms "

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -142,3 +144,29 @@ def test_dashboard_runs_a_fixed_number_of_queries(
         html = reviewer_client.get(URL).content.decode()
     assert f"{how_many} application{'s' if how_many > 1 else ''} in all." in html
     assert table(html, "by-criterion") == {requirement.short_title_en: how_many}
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_neither_joins_every_application_nor_converts_each_date(reviewer_client):
+    """
+    Counts per position, direction and criterion come from the foreign keys' indexes
+    (a subquery per position, direction or criterion), and weeks from ranges of the
+    submitted_at index: no join of every application, claim or direction link grouped
+    by every column, and no time-zone conversion of every submission date.
+    """
+    ApplicationFactory(
+        position=PositionFactory(),
+        claims={RequirementFactory(): "evidence"},
+        directions=[ResearchDirectionFactory()],
+        cv=None,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(URL)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 5
+    for sql in counts:
+        assert not re.search(r'JOIN "recruiting_(application|claim)', sql), sql
+        assert "AT TIME ZONE" not in sql and "django_datetime_cast_date" not in sql, sql
+        assert 'COUNT("recruiting_' not in sql, sql  # COUNT(*): index-only scans

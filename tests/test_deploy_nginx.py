@@ -5,7 +5,8 @@ in front of gunicorn with production settings and the guide's environment (HTTPS
 behind the proxy, one trusted proxy), and a smoke test goes through it: the HTTP → HTTPS
 redirect, the landing page with its security headers, a hashed static file, an
 application with a PDF CV, the admin login, and the keep-alive desync of item 1 with
-nginx's upstream keep-alive. Each check prints one line (`pytest -s` shows them).
+nginx's upstream keep-alive. Each check adds one line to a summary that the run prints
+when the module ends (in CI's output too, without `-s`).
 
 Without nginx the module fails in CI (CI=true) and is skipped elsewhere.
 """
@@ -37,8 +38,11 @@ MB = 1024 * 1024
 SCRIPT = BASE_DIR / "scripts" / "nginx_from_guide.py"
 
 
+SUMMARY = []  # the checks' lines, printed by the `nginx` fixture when the module ends
+
+
 def report(check, outcome):
-    print(f"nginx smoke: {check:<34} {outcome}")
+    SUMMARY.append(f"nginx smoke: {check:<34} {outcome}")
 
 
 def required(program, package=None, path=None):
@@ -171,7 +175,7 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def nginx(site):
+def nginx(site, request):
     server, tmp = site
     prefix = tmp / "nginx"
     prefix.mkdir()
@@ -182,6 +186,16 @@ def nginx(site):
     report("nginx -t (guide's block)", f"ok, {version.strip()}")
     yield proxy
     proxy.stop()
+    plugins = request.config.pluginmanager
+    terminal, capture = (
+        plugins.get_plugin("terminalreporter"),
+        plugins.get_plugin("capturemanager"),
+    )
+    if terminal is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # past pytest's output capture
+            terminal.write_line("")
+            for line in SUMMARY:
+                terminal.write_line(line)
 
 
 def test_plain_http_is_redirected_to_https(nginx):

@@ -363,6 +363,21 @@ def test_when_redis_is_down_the_limit_is_counted_in_the_database(
 # -- At the same instant ----------------------------------------------------------------
 
 
+def at_once(count, call):
+    """The results of `count` calls made by as many threads at the same instant."""
+    start = threading.Barrier(count)
+
+    def one(_):
+        start.wait()
+        try:
+            return call()
+        finally:
+            connection.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @override_settings(APPLY_RATE_LIMIT=3, APPLY_REFUSED_RATE_LIMIT=30)
@@ -371,17 +386,7 @@ def test_simultaneous_submissions_are_counted_exactly_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
     request = RequestFactory().post("/en/apply/", REMOTE_ADDR="198.51.100.50")
-    start = threading.Barrier(12)
-
-    def one(_):
-        start.wait()
-        try:
-            return ratelimit.ApplicationAllowance(request).take()
-        finally:
-            connection.close()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(one, range(12)))
+    results = at_once(12, lambda: ratelimit.ApplicationAllowance(request).take())
     assert sum(result is None for result in results) == 3
     assert RateLimitCounter.objects.get().count == 3  # the nine refused gave theirs back
 
@@ -394,16 +399,6 @@ def test_simultaneous_status_link_requests_are_counted_exactly_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
     request = RequestFactory().post("/apply/status-link/", REMOTE_ADDR="198.51.100.50")
-    start = threading.Barrier(12)
-
-    def one(_):
-        start.wait()
-        try:
-            return ratelimit.hit(request)
-        finally:
-            connection.close()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(one, range(12)))
+    results = at_once(12, lambda: ratelimit.hit(request))
     assert sum(result is None for result in results) == 3
     assert RateLimitCounter.objects.get().count == 12
