@@ -364,6 +364,20 @@ class ApplicationForm(forms.ModelForm):
         self.refuse_if_duplicate()
         return cleaned_data
 
+    @classmethod
+    def refilled(cls, data):
+        """
+        An unbound form showing what was sent, all but the CV (a file is never kept): for
+        a refusal that is not the form's own (the rate limit), so nothing typed is lost.
+        """
+        form = cls()
+        form.initial = {
+            name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+            for name, field in form.fields.items()
+            if name != "cv"
+        }
+        return form
+
     def refuse_if_duplicate(self):
         """
         Refuse a second application for the same position with the same e-mail address

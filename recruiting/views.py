@@ -116,12 +116,7 @@ def _too_many_applications(request, retry_after):
     The 429 for the form: the form again, filled in with what was typed (not the CV,
     which is never kept), under the rate limit's message, so nothing typed is lost.
     """
-    form = ApplicationForm()
-    form.initial = {
-        name: field.widget.value_from_datadict(request.POST, {}, form.add_prefix(name))
-        for name, field in form.fields.items()
-        if name != "cv"
-    }
+    form = ApplicationForm.refilled(request.POST)
     return ratelimit.too_many_requests(
         request, retry_after, template="recruiting/apply.html", context={"form": form}
     )
