@@ -185,6 +185,11 @@ TIME_ZONE = "Asia/Shanghai"
 # from modeltranslation's default CDN, which the Content-Security-Policy would block.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
+
+def MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME(verbose_name, language):
+    """A translated field's label names its language as LANGUAGES does: "职称 [中文]"."""
+    return f"{verbose_name} [{dict(LANGUAGES).get(language, language)}]"
+
 # Static files through whitenoise: hashed, compressed (brotli + gzip), cached for a year.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -3,24 +3,36 @@ The staff's tools: the page's content (both languages, tabbed), the applications
 their pipeline, reviews, CSV export, protected CVs and dashboard, and the outbox.
 """
 
+import copy
+import functools
 import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.html import format_html, format_html_join, urlize
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -30,11 +42,14 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from . import dashboard, emails, export
+from . import dashboard, emails, export, review
+from .admin_filters import DirectionFilter, ScoreFilter
 from .admin_lookups import FilterParametersOnly, OfferedChoicesFilter
+from .links import linkify
 from .logs import redact_path
 from .models import (
     APPLICANT_FIELDS,
+    ENDED_STAGES,
     Achievement,
     Advantage,
     AdvantageGroup,
@@ -196,12 +211,104 @@ class CriterionFilter(OfferedChoicesFilter):
         return queryset.filter(Exists(claims))
 
 
-class DirectionFilter(admin.RelatedFieldListFilter):
-    """The research directions, branches named with their parent, in one query."""
+def has_assignments(request):
+    """
+    Whether the user has applications assigned (once per request): a reviewer with
+    some gets "assigned to me, not yet reviewed by me" as her list's default queue.
+    """
+    if not hasattr(request, "_has_assignments"):
+        request._has_assignments = (
+            not request.user.is_superuser
+            and Application.assigned_to.through.objects.filter(user=request.user).exists()
+        )
+    return request._has_assignments
 
-    def field_choices(self, field, request, model_admin):
-        directions = ResearchDirection.objects.select_related("parent")
-        return [(d.pk, str(d)) for d in directions]
+
+class QueueFilter(OfferedChoicesFilter):
+    """
+    A filter with a default for reviewers who have assignments (has_assignments), and
+    an explicit "all" choice instead of Django's, whose link (no parameter) would bring
+    the default back.
+    """
+
+    default = None
+    everything = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if self.parameter_name not in self.used_parameters and has_assignments(request):
+            self.used_parameters[self.parameter_name] = self.default
+
+    def choices(self, changelist):
+        current = self.value() or self.everything
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class AssignedFilter(QueueFilter):
+    title = _("assigned")
+    parameter_name = "assigned"
+    default = "me"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All")), ("me", _("Assigned to me")), ("none", _("Not assigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            mine = Application.assigned_to.through.objects.filter(
+                application=OuterRef("pk"), user=request.user
+            )
+            return queryset.filter(Exists(mine))
+        if self.value() == "none":
+            anyone = Application.assigned_to.through.objects.filter(application=OuterRef("pk"))
+            return queryset.filter(~Exists(anyone))
+        return queryset
+
+
+class MyReviewFilter(QueueFilter):
+    title = _("my review")
+    parameter_name = "reviewed"
+    default = "todo"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("all", _("All")),
+            ("todo", _("Not yet reviewed by me")),
+            ("done", _("Reviewed by me")),
+        ]
+
+    def queryset(self, request, queryset):
+        mine = Review.objects.by(request.user)
+        if self.value() == "todo":
+            return queryset.filter(~Exists(mine))
+        if self.value() == "done":
+            return queryset.filter(Exists(mine))
+        return queryset
+
+
+class ApplicationChangeList(ChangeList):
+    """
+    The list in an order every database reads the same way: nullable columns (the
+    average, my score) sort None last both ways, as the review screen's previous/next
+    expects (review.Key).
+    """
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        keys = review.keys_of(ordering, self.lookup_opts)
+        return ordering if keys is None else [key.order_by() for key in keys]
+
+
+class QueueChangeList(ApplicationChangeList):
+    """The list's filtered, ordered queryset without reading its page or counting it."""
+
+    def get_results(self, request):
+        self.result_list, self.result_count, self.full_result_count = [], 0, None
+        self.can_show_all, self.multi_page = False, False
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -232,9 +339,7 @@ class ClaimInline(ReadOnlyInline):
 
     @admin.display(description=_("evidence"))
     def evidence_text(self, claim):
-        # urlize escapes everything that is not a link; links get rel="nofollow".
-        html = urlize(claim.evidence, nofollow=True, autoescape=True)
-        return mark_safe(html.replace("\r\n", "\n").replace("\n", "<br>"))
+        return linkify(claim.evidence)
 
 
 class OtherReviewInline(ReadOnlyInline):
@@ -248,6 +353,7 @@ class OtherReviewInline(ReadOnlyInline):
         return (
             super().get_queryset(request).exclude(reviewer=request.user).select_related("reviewer")
         )
+
 
 
 RATING_CHOICES = [("", "---------")] + [(i, str(i)) for i in range(1, 6)]
@@ -330,6 +436,22 @@ class ApplicationStageForm(forms.ModelForm):
         return stage
 
 
+def reviewers():
+    """The staff who may review applications: whom an application can be assigned to."""
+    may_review = Q(codename="change_application", content_type__app_label="recruiting")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=Permission.objects.filter(may_review))
+            | Q(user_permissions__in=Permission.objects.filter(may_review))
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def stage_action(stage, label):
     def action(modeladmin, request, queryset):
         return modeladmin.confirm_stage(request, queryset, stage, action=f"move_to_{stage}")
@@ -338,6 +460,22 @@ def stage_action(stage, label):
     description = lazy(lambda: gettext("Move to “%(stage)s”") % {"stage": label}, str)()
     return admin.action(description=description, permissions=["change"])(action)
 
+
+# The inline CV's own Content-Security-Policy: sandboxed, nothing loaded, framed by the
+# admin's pages alone.
+CV_INLINE_POLICY = {
+    "sandbox": True,
+    "default-src": ["'none'"],
+    "script-src": None,
+    "style-src": None,
+    "img-src": None,
+    "font-src": None,
+    "connect-src": None,
+    "form-action": ["'none'"],
+    # A browser's own PDF viewer is an embedded object of the file itself.
+    "object-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
 
 # The most applications a search finds that the list then reads by id (get_search_results).
 SEARCH_IDS_AT_ONCE = 500
@@ -353,6 +491,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         "priority",
         "stage",
         "stage_message",
+        "my_score",
         "average_rating",
         "submitted",
         "cv_column",
@@ -360,10 +499,13 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
     list_select_related = ("position",)
     ordering = ("-priority", "-submitted_at")
     list_filter = (
+        AssignedFilter,
+        MyReviewFilter,
         "stage",
         "position",
-        ("directions", DirectionFilter),
+        DirectionFilter,
         CriterionFilter,
+        ScoreFilter,
         "degree",
         "submitted_at",
     )
@@ -375,14 +517,18 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
     # Facet counts would count every application again for each filter.
     show_facets = admin.ShowFacets.NEVER
     form = ApplicationStageForm
+    # The review screen (change_form.html) shows first what a reviewer decides on: the
+    # summary, the evidence next to the CV, her review, the decision; then these details.
     fieldsets = (
+        (_("Decision"), {"fields": ("stage", "ended_at", "assigned_to")}),
         (
             _("Applicant"),
-            {"fields": APPLICANT_FIELDS},
+            {"fields": APPLICANT_FIELDS, "classes": ("collapse",)},
         ),
         (
             _("Application"),
             {
+                "classes": ("collapse",),
                 "fields": (
                     "position",
                     "research_directions",
@@ -402,18 +548,44 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
                 )
             },
         ),
-        (_("Decision"), {"fields": ("stage", "ended_at")}),
-        (_("Timeline"), {"fields": ("timeline",)}),
+        (_("Timeline"), {"fields": ("timeline",), "classes": ("collapse",)}),
     )
-    # Staff change the stage only: the rest is what the applicant wrote or the site recorded.
-    readonly_fields = [name for name in flatten_fieldsets(fieldsets) if name != "stage"]
-    inlines = [ClaimInline, OwnReviewInline, OtherReviewInline]
-    actions = ["export_csv", "send_stage_message"] + [
+    # Staff change the stage and who reviews: the rest is what the applicant wrote or
+    # the site recorded.
+    readonly_fields = [
+        name for name in flatten_fieldsets(fieldsets) if name not in ("stage", "assigned_to")
+    ]
+    inlines = [OwnReviewInline, OtherReviewInline]
+    actions = ["export_csv", "send_stage_message", "assign_to_me", "unassign_me"] + [
         stage_action(value, label) for value, label in Application.Stage.choices
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_average_rating().with_stage_message_state()
+        return (
+            super()
+            .get_queryset(request)
+            .with_average_rating(visible_to=request.user)
+            .with_my_score(request.user)
+            .with_stage_message_state()
+        )
+
+    def get_changelist(self, request, **kwargs):
+        if getattr(request, "_queue_only", False):
+            return QueueChangeList
+        return ApplicationChangeList
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or self.reviews_shown(request, obj):
+            return inlines
+        # Blind until her own review is saved: not even the others' inline.
+        return [inline for inline in inlines if not isinstance(inline, OtherReviewInline)]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = reviewers()
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """
@@ -480,9 +652,14 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
 
     @admin.display(description=_("average rating"), ordering="average_rating")
     def average_rating(self, application):
+        # None also where the user has not reviewed it yet (blind: with_average_rating).
         if application.average_rating is None:
             return None
         return f"{application.average_rating:.1f}"
+
+    @admin.display(description=_("my score"), ordering="my_score")
+    def my_score(self, application):
+        return application.my_score
 
     @admin.display(description=_("stage's e-mail"))
     def stage_message(self, application):
@@ -575,11 +752,13 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
     # -- saving ------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        # Only the stage is editable here; move_to records who moved it and when. A
-        # stage with an e-mail to the applicant is confirmed first (response_change).
+        # Only the stage (and the assignment, saved with the form's many-to-many) is
+        # editable here; move_to records who moved it and when. A stage with an e-mail
+        # to the applicant, or one that ends the application, is confirmed first
+        # (response_change).
         if "stage" in form.changed_data:
             stage = form.cleaned_data["stage"]
-            if MessageTemplate.objects.filter(stage=stage).exists():
+            if stage in ENDED_STAGES or MessageTemplate.objects.filter(stage=stage).exists():
                 request._stage_to_confirm = stage
             else:
                 obj.move_to(stage, by=request.user)
@@ -590,7 +769,81 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             obj.refresh_from_db()
             queryset = Application.objects.filter(pk=obj.pk)
             return self.confirm_stage(request, queryset, stage, action=f"move_to_{stage}")
+        if "_savenext" in request.POST:
+            # Her review is saved: on to the next application of the list she came from.
+            queue = self.queue(request, obj.pk)
+            if queue["next"]:
+                return HttpResponseRedirect(queue["next"])
+            self.message_user(
+                request, gettext("That was the last application in this list."), messages.INFO
+            )
+            return HttpResponseRedirect(queue["list"])
         return super().response_change(request, obj)
+
+    # -- the review screen -------------------------------------------------
+
+    def queue(self, request, pk):
+        """
+        Where the application is in the list the reviewer came from (the filters and
+        order Django's admin keeps in `_changelist_filters`): the URLs of the previous
+        and next applications, keeping those filters, and of the list itself.
+        """
+        preserved = self.get_preserved_filters(request)
+        filters = QueryDict(preserved).get("_changelist_filters", "")
+        list_url = reverse("admin:recruiting_application_changelist")
+        found = {"previous": None, "next": None, "list": f"{list_url}?{filters}"}
+        listing = copy.copy(request)
+        listing.GET, listing._queue_only = QueryDict(filters), True
+        try:
+            changelist = self.get_changelist_instance(listing)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup, ValidationError):
+            return found
+        keys = review.keys_of(changelist.get_ordering(listing, changelist.queryset), self.opts)
+        if keys is None:
+            return found
+        current = self.get_queryset(request).filter(pk=pk).values(*[k.name for k in keys]).first()
+        if current is None:
+            return found
+        around = review.neighbours(changelist.queryset, keys, current)
+        for name, neighbour in (("previous", around.previous), ("next", around.next)):
+            if neighbour is not None:
+                url = reverse("admin:recruiting_application_change", args=[neighbour])
+                found[name] = url + (f"?{preserved}" if preserved else "")
+        return found
+
+    def reviews_shown(self, request, application):
+        """Application.reviews_shown_to, asked once per request (the inlines ask twice)."""
+        shown = request.__dict__.setdefault("_reviews_shown", {})
+        if application.pk not in shown:
+            shown[application.pk] = application.reviews_shown_to(request.user)
+        return shown[application.pk]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, unquote(object_id))
+        if application is None or not self.has_view_or_change_permission(request, application):
+            return super().change_view(request, object_id, form_url, extra_context)
+        claims = [
+            {"claim": claim, "evidence": linkify(claim.evidence)}
+            for claim in application.claims.select_related("requirement")
+        ]
+        others = application.reviews.exclude(reviewer=request.user).count()
+        context = {
+            "application": application,
+            "claims": claims,
+            "directions": ", ".join(
+                str(d) for d in application.directions.select_related("parent")
+            ),
+            "queue": self.queue(request, application.pk),
+            "reviews_hidden": 0 if self.reviews_shown(request, application) else others,
+            "cv_urls": {
+                "inline": reverse("admin:recruiting_application_cv_inline", args=[application.pk]),
+                "download": reverse("admin:recruiting_application_cv", args=[application.pk]),
+            }
+            if application.cv
+            else None,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
 
     # -- actions -----------------------------------------------------------
 
@@ -599,7 +852,12 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         The page between a stage action and its effect: who moves, who gets which e-mail,
         a preview. With stage None, each gets its current stage's e-mail.
         """
-        if request.POST.get("post") == "yes":
+        ends = stage in ENDED_STAGES
+        confirmed = request.POST.get("post") == "yes"
+        if confirmed and ends and request.POST.get("end_confirmed") != "yes":
+            # An ended stage closes the applications: asked once more, on its own page.
+            return self.confirm_end(request, queryset, stage, action=action)
+        if confirmed:
             return self.apply_stage(
                 request,
                 queryset,
@@ -649,6 +907,22 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/recruiting/application/stage_confirmation.html", context
         )
+
+    def confirm_end(self, request, queryset, stage, *, action):
+        """The second question before moving applications to a stage that ends them."""
+        applications = list(queryset.select_related("position").order_by("pk"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Confirm again"),
+            "opts": self.opts,
+            "stage": Application.Stage(stage).label,
+            "applications": applications,
+            "action": action,
+            "send_message": request.POST.get("send_message", ""),
+            "send_again": request.POST.get("send_again", ""),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/recruiting/application/end_confirmation.html", context)
 
     def apply_stage(self, request, queryset, stage, *, send, send_again):
         templates = emails.stage_templates()
@@ -700,6 +974,47 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         """Never automatic: staff pick this, see who gets what, and confirm."""
         return self.confirm_stage(request, queryset, None, action="send_stage_message")
 
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        through = Application.assigned_to.through
+        already = set(
+            through.objects.filter(user=request.user, application__in=queryset).values_list(
+                "application_id", flat=True
+            )
+        )
+        new = [
+            through(application_id=pk, user=request.user)
+            for pk in queryset.values_list("pk", flat=True)
+            if pk not in already
+        ]
+        through.objects.bulk_create(new, ignore_conflicts=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d application assigned to you.",
+                "%(count)d applications assigned to you.",
+                len(new),
+            )
+            % {"count": len(new)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unassign me"), permissions=["change"])
+    def unassign_me(self, request, queryset):
+        count, _rows = Application.assigned_to.through.objects.filter(
+            user=request.user, application__in=queryset
+        ).delete()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d application no longer assigned to you.",
+                "%(count)d applications no longer assigned to you.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Export selected applications as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         selected = Application.objects.filter(pk__in=queryset.values("pk"))
@@ -722,6 +1037,11 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
                 name="recruiting_application_cv",
             ),
             path(
+                "<int:pk>/cv/inline/",
+                self.admin_site.admin_view(functools.partial(self.cv_view, inline=True)),
+                name="recruiting_application_cv_inline",
+            ),
+            path(
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="recruiting_application_dashboard",
@@ -729,8 +1049,13 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def cv_view(self, request, pk):
-        """Stream the CV to staff who may view applications; the file has no other URL."""
+    def cv_view(self, request, pk, inline=False):
+        """
+        Stream the CV to staff who may view applications; the file has no other URL.
+        Downloaded as an attachment, or shown `inline` in the review screen's frame: then
+        sandboxed (a PDF's scripts and forms run nowhere near the admin's origin) and
+        framed by the admin's own pages only.
+        """
         application = get_object_or_404(Application.objects.only("pk", "cv"), pk=pk)
         if not self.has_view_permission(request, application):
             raise PermissionDenied
@@ -742,12 +1067,16 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             raise Http404 from None
         response = FileResponse(
             stream,
-            as_attachment=True,
+            as_attachment=not inline,
             filename=f"cv-{application.pk}.pdf",
             content_type="application/pdf",
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+        if inline:
+            response["X-Frame-Options"] = "SAMEORIGIN"
+            # Replaces the site's policy on this response (django-csp reads this attribute).
+            response._csp_replace = CV_INLINE_POLICY
         return response
 
     def dashboard_view(self, request):
@@ -757,7 +1086,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Applications dashboard"),
             "opts": self.opts,
-            **dashboard.dashboard_context(),
+            **dashboard.dashboard_context(request.user, self.get_list_filter(request)),
         }
         return TemplateResponse(request, "admin/recruiting/dashboard.html", context)
 

@@ -1,29 +1,77 @@
-"""The staff dashboard's counts of applications, in a fixed handful of queries."""
+"""
+The staff dashboard's counts of applications, in a fixed handful of queries. Each number
+links to the applications list filtered to exactly the applications it counts: Django's
+own filter parameters where it has them, ours (admin_filters.py) where not.
+"""
 
 import itertools
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from .admin_filters import (
+    NO_REVIEW,
+    SCORES,
+    DirectionFilter,
+    ScoreFilter,
+    averages,
+    in_tree_order,
+    links_within,
+    score_bounds,
+)
 from .models import Application, Claim, Position, Requirement, ResearchDirection
 
 WEEKS = 26
+CRITERION_PARAMETER = "criterion"  # admin.CriterionFilter's (admin.py imports this module)
+
+
+class ListLinks:
+    """
+    Links to the applications list filtered by given parameters and by nothing else:
+    a filter with a default (admin.QueueFilter: a reviewer's queue, "assigned to me, not
+    yet reviewed by me") is set to its `everything` choice, or the list would count fewer.
+    """
+
+    def __init__(self, list_filter=()):
+        self.url = reverse("admin:recruiting_application_changelist")
+        self.defaults_off = {
+            spec.parameter_name: spec.everything
+            for spec in list_filter
+            if getattr(spec, "everything", None)
+        }
+
+    def __call__(self, **params):
+        params = {**self.defaults_off, **params}
+        return f"{self.url}?{urlencode(params)}" if params else self.url
+
+
+def submitted_between(start, end):
+    """
+    The list's parameters for applications submitted from `start` up to `end` (local
+    midnights): written as DateFieldListFilter writes its own ("This month" included).
+    """
+    return {"submitted_at__gte": str(start), "submitted_at__lt": str(end)}
 
 
 @dataclass
 class Bar:
     label: str
     count: int
+    url: str
+    branch: bool = False  # a research direction's branch, listed under its parent
 
 
 @dataclass
 class Week:
     start: object  # a date, the Monday
     count: int
+    url: str = ""
     # Geometry of its bar in the SVG chart, in the chart's own units.
     x: float = 0
     y: float = 0
@@ -31,10 +79,33 @@ class Week:
     height: float = 0
 
 
-def by_stage():
-    # COUNT(*), not COUNT(id): the stage index alone answers it (an index-only scan).
-    counts = dict(Application.objects.order_by().values_list("stage").annotate(n=Count("*")))
-    return [Bar(label, counts.get(value, 0)) for value, label in Application.Stage.choices]
+@dataclass
+class Month:
+    start: date  # the first day
+    count: int
+    url: str
+
+
+@dataclass
+class Row:
+    """A position's row of the position × stage table."""
+
+    label: str
+    cells: list  # a Bar per stage
+    total: Bar
+
+
+@dataclass
+class Grid:
+    stages: list  # (value, label) of the columns
+    rows: list = field(default_factory=list)
+    totals: list = field(default_factory=list)  # a Bar per stage
+    total: Bar = None
+
+
+def midnight(day):
+    """The start of `day` in local time (so daylight saving is right, where there is any)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def count_of(model, field):
@@ -54,43 +125,92 @@ def count_of(model, field):
     return Coalesce(Subquery(rows), 0)
 
 
-def by_position():
-    positions = Position.objects.annotate(n=count_of(Application, "position"))
-    return [Bar(str(position), position.n) for position in positions]
-
-
-def by_direction():
-    directions = ResearchDirection.objects.select_related("parent").annotate(
-        n=count_of(Application.directions.through, "researchdirection")
-    )
-    # Branches right after their parent.
-    directions = sorted(
-        directions,
-        key=lambda d: (
-            (d.parent.order, d.parent_id, 1, d.order, d.pk)
-            if d.parent_id
-            else (d.order, d.pk, 0, 0, 0)
-        ),
-    )
-    return [Bar(str(direction), direction.n) for direction in directions]
-
-
-def by_criterion():
-    requirements = Requirement.objects.annotate(n=count_of(Claim, "requirement"))
-    return [Bar(str(requirement), requirement.n) for requirement in requirements]
-
-
-def per_week(weeks=WEEKS, today=None):
-    """Applications per week (Monday to Sunday, local time), the last `weeks`, oldest first."""
-    today = today or timezone.localdate()
-    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    # Each week's bounds in local time (so daylight saving is right), then one query with
-    # a range count per week, each read from its part of the submitted_at index alone.
-    # Grouping rows by their local day would convert every timestamp on each view.
-    bounds = [
-        timezone.make_aware(datetime.combine(first + timedelta(weeks=i), time.min))
-        for i in range(weeks + 1)
+def position_by_stage(link):
+    """Positions × stages, with each row's and column's total: two queries."""
+    counts = {
+        (position, stage): n
+        for position, stage, n in Application.objects.order_by()
+        .values_list("position", "stage")
+        .annotate(n=Count("*"))
+    }
+    stages = Application.Stage.choices
+    grid = Grid(stages)
+    for position in Position.objects.all():
+        cells = [
+            Bar(
+                label,
+                counts.get((position.pk, value), 0),
+                link(position__id__exact=position.pk, stage__exact=value),
+            )
+            for value, label in stages
+        ]
+        total = Bar(
+            str(position),
+            sum(cell.count for cell in cells),
+            link(position__id__exact=position.pk),
+        )
+        grid.rows.append(Row(str(position), cells, total))
+    grid.totals = [
+        Bar(
+            label,
+            sum(n for (_, stage), n in counts.items() if stage == value),
+            link(stage__exact=value),
+        )
+        for value, label in stages
     ]
+    grid.total = Bar("", sum(counts.values()), link())
+    return grid
+
+
+def distinct_applications_within():
+    """
+    The number of applications that chose the outer direction or any of its branches,
+    each counted once (an application may choose a parent and its branch).
+    """
+    rows = (
+        links_within(OuterRef("pk"))
+        .order_by()
+        .values(root=Coalesce("researchdirection__parent_id", "researchdirection_id"))
+        .annotate(n=Count("application_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def by_direction(link):
+    """Each direction, a parent counting its branches' applications; branches under it."""
+    directions = ResearchDirection.objects.select_related("parent").annotate(
+        n=distinct_applications_within()
+    )
+    return [
+        Bar(
+            str(direction),
+            direction.n,
+            link(**{DirectionFilter.parameter_name: direction.pk}),
+            branch=direction.parent_id is not None,
+        )
+        for direction in in_tree_order(directions)
+    ]
+
+
+def by_criterion(link):
+    requirements = Requirement.objects.annotate(n=count_of(Claim, "requirement"))
+    return [
+        Bar(
+            str(requirement),
+            requirement.n,
+            link(**{CRITERION_PARAMETER: requirement.pk}),
+        )
+        for requirement in requirements
+    ]
+
+
+def count_ranges(bounds):
+    """
+    The number of applications submitted in each [start, end) of `bounds`, in one query
+    of range counts, each read from its part of the submitted_at index alone. Grouping
+    rows by their local day would convert every timestamp on each view.
+    """
     column = connection.ops.quote_name(Application._meta.get_field("submitted_at").column)
     count = (
         f"(SELECT COUNT(*) FROM {connection.ops.quote_name(Application._meta.db_table)} "
@@ -98,15 +218,74 @@ def per_week(weeks=WEEKS, today=None):
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT " + ", ".join([count] * weeks),
+            "SELECT " + ", ".join([count] * len(bounds)),
             [
                 connection.ops.adapt_datetimefield_value(moment)
-                for start, end in itertools.pairwise(bounds)
+                for start, end in bounds
                 for moment in (start, end)
             ],
         )
-        counts = cursor.fetchone()
-    return [Week(first + timedelta(weeks=i), count) for i, count in enumerate(counts)]
+        return list(cursor.fetchone())
+
+
+def week_starts(weeks=WEEKS, today=None):
+    """The Mondays of the last `weeks` weeks, oldest first, and the Monday after."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    return [first + timedelta(weeks=i) for i in range(weeks + 1)]
+
+
+def month_starts(today=None):
+    """The first days of last month, this month and next month (calendar months)."""
+    today = today or timezone.localdate()
+    this = today.replace(day=1)
+    last = (this - timedelta(days=1)).replace(day=1)
+    following = (this + timedelta(days=31)).replace(day=1)
+    return [last, this, following]
+
+
+def per_week_and_month(link, weeks=WEEKS, today=None):
+    """
+    ([Week…] the last `weeks`, Monday to Sunday, oldest first; [last month, this month]),
+    in local time, in one query.
+    """
+    mondays = week_starts(weeks, today)
+    firsts = month_starts(today)
+    days = list(itertools.pairwise(mondays)) + list(itertools.pairwise(firsts))
+    moments = [(midnight(start), midnight(end)) for start, end in days]
+    counts = count_ranges(moments)
+    periods = [
+        (start, n, link(**submitted_between(*bounds)))
+        for (start, _end), n, bounds in zip(days, counts, moments, strict=True)
+    ]
+    return (
+        [Week(start, n, url) for start, n, url in periods[:weeks]],
+        [Month(start, n, url) for start, n, url in periods[weeks:]],
+    )
+
+
+def per_week(weeks=WEEKS, today=None):
+    """Applications per week (Monday to Sunday, local time), the last `weeks`, oldest first."""
+    return per_week_and_month(ListLinks(), weeks, today)[0]
+
+
+def score_spread(link, total, show_scores):
+    """
+    (a Bar per rounded average score 1–5, or [] unless `show_scores`; the Bar of the
+    applications without any review yet), in one query over the reviews.
+    """
+    counts = averages().aggregate(
+        **{str(n): Count("application", filter=Q(**score_bounds(n))) for n in SCORES}
+    )
+    name = ScoreFilter.parameter_name
+    buckets = [Bar(str(n), counts[str(n)], link(**{name: n})) for n in SCORES]
+    unreviewed = Bar("", total - sum(counts.values()), link(**{name: NO_REVIEW}))
+    return (buckets if show_scores else []), unreviewed
+
+
+def signed(n):
+    """A difference as staff read it: +3, −2 (a minus sign, not a hyphen) or 0."""
+    return f"+{n}" if n > 0 else f"\N{MINUS SIGN}{-n}" if n < 0 else "0"
 
 
 @dataclass
@@ -142,16 +321,25 @@ def week_chart(weeks, width=780, height=240, pad_left=36, pad_bottom=28, pad_top
     return Chart(weeks, width, height, top, ticks, labels)
 
 
-def dashboard_context():
-    """Everything the dashboard shows: five queries whatever the number of rows."""
-    stages = by_stage()
-    weeks = per_week()
+def dashboard_context(user, list_filter=()):
+    """
+    Everything the dashboard shows, in six queries whatever the number of rows. The
+    score buckets only for superusers: see ScoreFilter. `list_filter`: the list's own.
+    """
+    link = ListLinks(list_filter)
+    grid = position_by_stage(link)
+    weeks, (last_month, this_month) = per_week_and_month(link)
+    scores, unreviewed = score_spread(link, grid.total.count, show_scores=user.is_superuser)
     return {
-        "total": sum(bar.count for bar in stages),
-        "by_stage": stages,
-        "by_position": by_position(),
-        "by_direction": by_direction(),
-        "by_criterion": by_criterion(),
+        "total": grid.total,
+        "grid": grid,
+        "last_month": last_month,
+        "this_month": this_month,
+        "month_change": signed(this_month.count - last_month.count),
+        "by_direction": by_direction(link),
+        "by_criterion": by_criterion(link),
+        "scores": scores,
+        "unreviewed": unreviewed,
         "chart": week_chart(weeks),
         "weeks_total": sum(w.count for w in weeks),
         "weeks": len(weeks),

@@ -1,6 +1,10 @@
 """
-The CSV export of applications: one row each, one column per criterion with its evidence;
-UTF-8 with a byte order mark, so that Excel reads the Chinese.
+The CSV export of applications: one row each, one column per criterion with its evidence,
+then the reviews: their number, the average rating and a score and a comment column per
+reviewer; UTF-8 with a byte order mark, so that Excel reads the Chinese.
+
+Blind first, as in the admin: staff who are not superusers see the other reviewers'
+scores, comments and the average only of the applications they have reviewed themselves.
 
 Streamed: the header goes out before the applications are read, then the rows as they
 come from the database, CHUNK_SIZE applications (and their prefetched claims and
@@ -11,13 +15,16 @@ pooler in transaction mode, set DISABLE_SERVER_SIDE_CURSORS.)
 
 import csv
 import functools
+from collections import Counter
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Application, Claim, Requirement, ResearchDirection
+from .models import Application, Claim, Requirement, ResearchDirection, Review
 
 # Applications read from the database at a time: with a 2,000-character statement and
 # five pieces of evidence each, a few megabytes at most.
@@ -62,10 +69,6 @@ FIELDS = [
     (lambda: _("submitted"), lambda a: _when(a.submitted_at)),
     (lambda: _("stage"), _label("stage")),
     (lambda: _("ended"), lambda a: _when(a.ended_at)),
-    (
-        lambda: _("average rating"),
-        lambda a: "" if a.average_rating is None else f"{a.average_rating:.2f}",
-    ),
     (lambda: _("criteria met"), lambda a: a.priority),
     (lambda: _("position"), lambda a: a.position),
     (lambda: _("full name"), lambda a: a.full_name),
@@ -88,7 +91,7 @@ FIELDS = [
     (lambda: _("GitHub"), lambda a: a.github),
     (lambda: _("Google Scholar"), lambda a: a.scholar),
     (lambda: _("statement"), lambda a: a.statement),
-    (lambda: _("language"), lambda a: a.language),
+    (lambda: _("language"), lambda a: dict(settings.LANGUAGES).get(a.language, a.language)),
     (lambda: _("consent given at"), lambda a: _when(a.consent_at)),
     (lambda: _("privacy notice version"), lambda a: a.privacy_notice_version),
 ]
@@ -97,11 +100,11 @@ FIELDS = [
 def export_queryset(queryset):
     """The applications with everything a row needs, in a fixed number of queries per chunk."""
     return (
-        queryset.with_average_rating()
-        .select_related("position")
+        queryset.select_related("position")
         .prefetch_related(
             Prefetch("directions", queryset=ResearchDirection.objects.select_related("parent")),
             Prefetch("claims", queryset=Claim.objects.order_by()),
+            Prefetch("reviews", queryset=Review.objects.order_by()),
         )
         # The admin list's order (with its -pk tie-break), which an index serves.
         .order_by("-priority", "-submitted_at", "-pk")
@@ -118,26 +121,35 @@ class Echo:
 def applications_csv(queryset, request=None):
     """
     The CSV of the applications in the queryset, as pieces of text to stream: the BOM
-    and the header first, before any application is read.
+    and the header first, before any application is read. Without a request (scripts,
+    the shell) nothing is hidden: the blind rule is for a member of staff in the admin.
     """
     # Rows are made while the response is sent, after the view has returned: keep the
     # request's language for the headers and labels.
     language = translation.get_language()
     with translation.override(language):
         requirements = list(Requirement.objects.all())
+        reviewers = reviewers_of(queryset)
         writer = csv.writer(Echo())
         header = [name() if callable(name) else name for name, _value in FIELDS]
         header.append(_("CV"))
         header += [_("Criterion: %(criterion)s") % {"criterion": r} for r in requirements]
         header.append(_("keywords found"))
+        header += [_("number of reviews"), _("average rating")]
+        for name in reviewers.values():
+            header += [
+                _("%(reviewer)s: score") % {"reviewer": name},
+                _("%(reviewer)s: comment") % {"reviewer": name},
+            ]
         yield "\ufeff" + writer.writerow([neutralise(cell) for cell in header])
 
         cv_url = _cv_url(request)
+        viewer = _blind_viewer(request)
         piece, length = [], 0
         for application in export_queryset(queryset).iterator(chunk_size=CHUNK_SIZE):
-            line = writer.writerow(
-                [neutralise(cell) for cell in row(application, requirements, cv_url)]
-            )
+            cells = row(application, requirements, cv_url)
+            cells += review_cells(application, reviewers, viewer)
+            line = writer.writerow([neutralise(cell) for cell in cells])
             piece.append(line)
             length += len(line)
             if length >= PIECE_SIZE:
@@ -145,6 +157,38 @@ def applications_csv(queryset, request=None):
                 piece, length = [], 0
         if piece:
             yield "".join(piece)
+
+
+def reviewers_of(queryset):
+    """
+    {pk: name} of everyone who reviewed one of the applications, in the order of their
+    names (the full name, else the user name; with the user name too when two share
+    one): one query.
+    """
+    reviewed = Review.objects.filter(application__in=queryset).values("reviewer")
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=reviewed)
+        .only("username", "first_name", "last_name")
+    )
+    names = {user: user.get_full_name() or user.get_username() for user in users}
+    shared = Counter(names.values())
+    names = {
+        user: f"{name} ({user.get_username()})" if shared[name] > 1 else name
+        for user, name in names.items()
+    }
+    by_name = sorted(names.items(), key=lambda item: (item[1].casefold(), item[0].pk))
+    return {user.pk: name for user, name in by_name}
+
+
+def _blind_viewer(request):
+    """
+    The pk of the user the blind rule (Application.reviews_shown_to, here decided from
+    the prefetched reviews) applies to; None if she may see every review.
+    """
+    if request is None or request.user.is_superuser:
+        return None
+    return request.user.pk
 
 
 def _cv_url(request):
@@ -158,12 +202,27 @@ def _cv_url(request):
 
 
 def row(application, requirements, cv_url):
-    """The cells of one application, in the header's order."""
+    """The cells of one application up to its reviews, in the header's order."""
     cells = [value(application) for _name, value in FIELDS]
     cells.append(cv_url(application.pk))
     claims = {claim.requirement_id: claim for claim in application.claims.all()}
     cells += [claims[r.pk].evidence if r.pk in claims else "" for r in requirements]
     cells.append("; ".join(c.keywords_found for c in claims.values() if c.keywords_found))
+    return cells
+
+
+def review_cells(application, reviewers, viewer):
+    """
+    The number of reviews, their average and each reviewer's score and comment; the
+    average and others' reviews left empty for a viewer who has not reviewed it yet.
+    """
+    reviews = {review.reviewer_id: review for review in application.reviews.all()}
+    shown = reviews if viewer is None or viewer in reviews else {}
+    ratings = [review.rating for review in shown.values()]
+    cells = [len(reviews), f"{sum(ratings) / len(ratings):.2f}" if ratings else ""]
+    for reviewer in reviewers:
+        review = shown.get(reviewer)
+        cells += [review.rating, review.comment] if review else ["", ""]
     return cells
 
 

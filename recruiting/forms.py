@@ -26,18 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
 from .layouts import application_form_helper
+from .links import links_in
 from .models import APPLICANT_FIELDS, Application, Claim, Position, Requirement, ResearchDirection
 
 EVIDENCE_MIN_LENGTH = 10
 EVIDENCE_MAX_LENGTH = 1000
-
-# Anything in evidence that looks like a link: a scheme://, or www. Links are ASCII up
-# to the first space or non-ASCII character (Chinese punctuation often follows a link).
-LINK_PATTERN = re.compile(
-    r"(?:(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]*://|(?<![a-z0-9.\-])www\.)[\x21-\x7e]*",
-    re.IGNORECASE,
-)
-LINK_TRAILING_PUNCTUATION = ".,;:!?)]}>'\""
 
 HTTP_URL_MESSAGE = _("Enter a full web address that starts with http:// or https://.")
 http_url = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
@@ -70,13 +63,6 @@ def no_web_address(value):
         raise forms.ValidationError(
             _("Your name cannot contain a web address."), code="name_with_link"
         )
-
-
-def links_in(text):
-    """The links in a text, without the punctuation that ends a sentence around them."""
-    return [
-        match.group().rstrip(LINK_TRAILING_PUNCTUATION) for match in LINK_PATTERN.finditer(text)
-    ]
 
 
 def direction_choices(directions):

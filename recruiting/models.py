@@ -77,8 +77,9 @@ class Advisor(models.Model):
     lab = models.OneToOneField(
         Lab, on_delete=models.CASCADE, related_name="advisor", verbose_name=_("lab")
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=300)
+    # A person's name and rank: 姓名 and 职称 in Chinese, not 名称 and 标题.
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    title = models.CharField(pgettext_lazy("academic rank", "title"), max_length=300)
     affiliation = models.CharField(_("affiliation"), max_length=300)
     former_affiliations = models.CharField(_("former affiliations"), max_length=300, blank=True)
     research_interests = models.TextField(_("research interests"), blank=True)
@@ -119,7 +120,7 @@ class Achievement(OrderedContent):
     name = models.CharField(
         _("name"), max_length=100, blank=True, help_text=_("For a system: its name, e.g. SGL.")
     )
-    text = models.CharField(_("text"), max_length=300)
+    text = models.CharField(pgettext_lazy("list item", "text"), max_length=300)
     github_stars = models.CharField(
         _("GitHub stars"), max_length=20, blank=True, help_text=_("As written, e.g. 6.7k.")
     )
@@ -156,7 +157,7 @@ class Advantage(OrderedContent):
     title = models.CharField(
         _("short title"), max_length=100, blank=True, help_text=_("Optional, e.g. “Compute”.")
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("list item", "text"))
 
     class Meta(OrderedContent.Meta):
         verbose_name = _("item")
@@ -178,7 +179,7 @@ class ResearchDirection(OrderedContent):
         verbose_name=_("part of"),
     )
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("research direction", "title"), max_length=100)
     summary = models.TextField(_("summary"), blank=True)
 
     class Meta(OrderedContent.Meta):
@@ -206,7 +207,7 @@ class Position(OrderedContent):
     """A kind of place applicants can ask for: RA, intern, early internship."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=100)
     summary = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open"), default=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -350,8 +351,12 @@ class ApplicationQuerySet(models.QuerySet):
             email_lower=Lower(models.Value(email, output_field=models.EmailField()))
         )
 
-    def with_average_rating(self):
-        """Annotate `average_rating`: the mean of the reviews' ratings, None if unreviewed."""
+    def with_average_rating(self, visible_to=None):
+        """
+        Annotate `average_rating`: the mean of the reviews' ratings, None if unreviewed.
+        With `visible_to` (a user), reviews are blind: the average is None on the
+        applications that user may not yet see others' reviews of (reviews_shown_to).
+        """
         # A subquery rather than a join, so that filters over claims or directions can
         # never multiply the rows the average is taken over.
         average = (
@@ -361,9 +366,19 @@ class ApplicationQuerySet(models.QuerySet):
             .annotate(average=models.Avg("rating"))
             .values("average")
         )
-        return self.annotate(
-            average_rating=models.Subquery(average, output_field=models.FloatField())
-        )
+        average = models.Subquery(average, output_field=models.FloatField())
+        if visible_to is not None and not visible_to.is_superuser:
+            average = models.Case(
+                models.When(models.Exists(Review.objects.by(visible_to)), then=average),
+                default=None,
+                output_field=models.FloatField(),
+            )
+        return self.annotate(average_rating=average)
+
+    def with_my_score(self, user):
+        """Annotate `my_score`: the user's own rating of each application, None if none."""
+        mine = Review.objects.by(user).values("rating")[:1]
+        return self.annotate(my_score=models.Subquery(mine))
 
     def with_stage_message_state(self):
         """Annotate `stage_message_state`: the state of the current stage's last e-mail."""
@@ -437,6 +452,14 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True, db_index=True)
+
+    assigned_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("assigned reviewers"),
+        help_text=_("Who should review this application: it is in their queue."),
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -523,6 +546,14 @@ class Application(models.Model):
     def get_status_url(self):
         return reverse("recruiting:status", args=[self.token])
 
+    def reviews_shown_to(self, user):
+        """
+        Whether `user` may read other reviewers' scores and comments of this application:
+        only once she has saved her own (no anchoring on others' scores); superusers
+        always. The list's average follows the same rule (with_average_rating).
+        """
+        return user.is_superuser or self.reviews.filter(reviewer=user).exists()
+
 
 # Who the applicant is: the first section of the application form and of the admin's
 # application page.
@@ -593,6 +624,13 @@ class StageChange(models.Model):
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
+class ReviewQuerySet(models.QuerySet):
+    def by(self, user):
+        """The user's own review of the outer application (for subqueries)."""
+        return self.filter(application=models.OuterRef("pk"), reviewer=user)
+
+
+
 class Review(models.Model):
     """A reviewer's rating of an application: one per reviewer, editable by its author."""
 
@@ -611,6 +649,8 @@ class Review(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review")

@@ -66,14 +66,32 @@ def test_most_criteria_first_then_newest(reviewer_client):
 
 
 @pytest.mark.django_db
-def test_average_rating_of_the_reviews_shows_in_the_list(reviewer_client):
+def test_average_rating_shows_once_the_reviewer_has_rated_it_too(reviewer_client, reviewer):
     application = ApplicationFactory(full_name="rated")
     ApplicationFactory(full_name="unrated")
     ReviewFactory(application=application, rating=4)
     ReviewFactory(application=application, rating=5)
-    response = reviewer_client.get(URL)
-    by_name = {a.full_name: a.average_rating for a in response.context["cl"].result_list}
-    assert by_name == {"rated": 4.5, "unrated": None}
+
+    def averages():
+        response = reviewer_client.get(URL)
+        by_name = {a.full_name: a.average_rating for a in response.context["cl"].result_list}
+        return by_name, response.content.decode()
+
+    # Blind: colleagues' ratings do not anchor hers.
+    assert averages()[0] == {"rated": None, "unrated": None}
+    ReviewFactory(application=application, reviewer=reviewer, rating=3)
+    by_name, html = averages()
+    assert by_name == {"rated": 4.0, "unrated": None}
+    assert ">4.0<" in html
+
+
+@pytest.mark.django_db
+def test_a_superuser_sees_every_average_rating(admin_client):
+    application = ApplicationFactory(full_name="rated")
+    ReviewFactory(application=application, rating=4)
+    ReviewFactory(application=application, rating=5)
+    response = admin_client.get(URL)
+    assert [a.average_rating for a in response.context["cl"].result_list] == [4.5]
     assert ">4.5<" in response.content.decode()
 
 
@@ -255,9 +273,10 @@ def test_the_default_order_is_read_from_an_index_on_postgresql(reviewer_client):
 
 
 # Session, user, the user's and their groups' permissions, the filters' choices
-# (positions, directions, criteria), the count and the page of applications (ratings
+# (positions, directions, criteria), whether the reviewer has applications assigned
+# (her default queue), the count and the page of applications (ratings and her own score
 # included): the same for 1 or 200 rows; a search adds one (get_search_results).
-LIST_QUERIES = 9
+LIST_QUERIES = 10
 
 
 @pytest.mark.django_db

@@ -14,9 +14,14 @@ Stage = Application.Stage
 
 
 def run_action(client, action, applications, **confirmation):
-    """Pick the action, then confirm it on the page that follows (as staff click)."""
+    """
+    Pick the action, then confirm it on the page that follows (as staff click), and on
+    the second one that an ended stage asks.
+    """
     data = {"action": action, "_selected_action": [a.pk for a in applications]}
-    return client.post(URL, {**data, "post": "yes", **confirmation}, follow=True)
+    return client.post(
+        URL, {**data, "post": "yes", "end_confirmed": "yes", **confirmation}, follow=True
+    )
 
 
 @pytest.mark.django_db

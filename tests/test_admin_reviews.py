@@ -95,16 +95,40 @@ def test_two_reviewers_each_have_their_own_review(client, alice, bob):
 
 
 @pytest.mark.django_db
-def test_another_reviewers_review_is_shown_read_only(client, alice, bob):
+def test_a_colleagues_review_is_hidden_until_her_own_is_saved_then_read_only(
+    client, alice, bob
+):
     application = ApplicationFactory()
     ReviewFactory(application=application, reviewer=alice, rating=2, comment="Alice's")
     response = login(client, bob).get(change_url(application))
     html = response.content.decode()
-    assert "Alice&#x27;s" in html
+    # Blind: neither Alice's comment nor her rating, only that a colleague reviewed it.
+    assert "Alice&#x27;s" not in html
+    assert "1 colleague has reviewed this application" in html
     own = next(
         f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "reviews"
     )
     assert [form.instance.pk for form in own.formset.forms] == [None]  # only a new one, Bob's
+    assert len(response.context["inline_admin_formsets"]) == 1
+
+    review_on_form(client, application, 4, "Bob's")
+    html = client.get(change_url(application)).content.decode()
+    assert "Alice&#x27;s" in html
+    assert "colleague has reviewed" not in html
+    others = next(
+        f
+        for f in client.get(change_url(application)).context["inline_admin_formsets"]
+        if f.formset.prefix != "reviews"
+    )
+    assert [form.instance.comment for form in others.formset.forms] == ["Alice's"]
+    assert not others.has_change_permission
+
+
+@pytest.mark.django_db
+def test_a_superuser_reads_every_review_without_writing_one(admin_client, alice):
+    application = ApplicationFactory()
+    ReviewFactory(application=application, reviewer=alice, rating=2, comment="Alice's")
+    assert "Alice&#x27;s" in admin_client.get(change_url(application)).content.decode()
 
 
 @pytest.mark.django_db

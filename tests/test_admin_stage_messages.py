@@ -34,8 +34,9 @@ def pick(client, action, applications):
 
 
 def confirm(client, action, applications, **choices):
+    """Confirm the action (twice for an ended stage, as staff are asked)."""
     data = {"action": action, "_selected_action": [a.pk for a in applications], "post": "yes"}
-    return client.post(URL, {**data, **choices}, follow=True)
+    return client.post(URL, {**data, "end_confirmed": "yes", **choices}, follow=True)
 
 
 def test_the_confirmation_names_who_gets_which_e_mail_in_which_language_with_a_preview(

@@ -4,18 +4,20 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from recruiting.models import Requirement
+from recruiting.models import AdvantageGroup, Requirement
 
 pytestmark = pytest.mark.browser
 
 
-def logged_in_context(browser, site):
+def logged_in_context(browser, site, locale="en-US"):
     from django.contrib.auth.models import User
 
-    user = User.objects.create_superuser("boss", "boss@example.com", "pw")
+    user, _ = User.objects.get_or_create(
+        username="boss", defaults={"is_staff": True, "is_superuser": True}
+    )
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     context.set_default_timeout(10_000)
     context.add_cookies(
         [
@@ -50,11 +52,39 @@ def test_both_languages_show_as_tabs_without_any_console_error(browser, site):
         # The admin is in English (the browser's language): the English tab is open.
         assert english.is_visible()
         assert not chinese.is_visible()
-        # Click the Chinese tab of the short title: its field shows, the English hides.
+        # The tabs and the switch over them name the languages as LANGUAGES does.
         tabs = page.locator(".ui-tabs").filter(has=english)
+        assert tabs.locator("li a").all_inner_texts() == ["中文", "English"]
+        switch = page.locator("#modeltranslation-main-switch option")
+        assert switch.all_inner_texts() == ["中文", "English"]
+        # Click the Chinese tab of the short title: its field shows, the English hides.
         tabs.locator("li a").first.click()
         assert chinese.is_visible()
         assert not english.is_visible()
         assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_tabs_name_the_languages_in_the_chinese_admin_and_in_inlines_added_later(
+    browser, site
+):
+    group = AdvantageGroup.objects.order_by("order").first()
+    context = logged_in_context(browser, site, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/admin/recruiting/advantagegroup/{group.pk}/change/")
+        page.wait_for_selector(".ui-tabs")
+        # The Chinese admin opens the Chinese tab; the label has lost its "[中文]".
+        title = page.locator(".ui-tabs").filter(has=page.locator("#id_title_zh_hans"))
+        assert title.locator("li a").all_inner_texts() == ["中文", "English"]
+        assert page.locator("#id_title_zh_hans").is_visible()
+        assert page.locator("label[for=id_title_zh_hans]").inner_text() == "标题:"
+        # An item added on the page gets its tabs then: named too.
+        before = page.locator(".ui-tabs").count()
+        page.locator("#items-group .add-row a").click()
+        page.wait_for_function(f"document.querySelectorAll('.ui-tabs').length > {before}")
+        added = page.locator(".ui-tabs").last
+        assert added.locator("li a").all_inner_texts() == ["中文", "English"]
     finally:
         context.close()

@@ -1,0 +1,93 @@
+"""
+The applications list's own filters where Django has none: a research direction with its
+branches, and the average review score. The dashboard links to them (dashboard.py), so
+each of its numbers opens the list of exactly the applications it counts.
+"""
+
+from django.db.models import Avg, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .admin_lookups import OfferedChoicesFilter
+from .models import Application, ResearchDirection, Review
+
+DirectionLink = Application.directions.through
+
+SCORES = range(1, 6)
+NO_REVIEW = "none"
+
+
+def in_tree_order(directions):
+    """The directions (their parents selected), each parent followed by its branches."""
+    return sorted(
+        directions,
+        key=lambda d: (
+            (d.parent.order, d.parent_id, 1, d.order, d.pk)
+            if d.parent_id
+            else (d.order, d.pk, 0, 0, 0)
+        ),
+    )
+
+
+def links_within(direction):
+    """
+    The links to `direction` (a primary key or an OuterRef) or to any of its branches.
+    Branches have no branches of their own (ResearchDirectionAdmin), so one level is all.
+    """
+    return DirectionLink.objects.filter(
+        Q(researchdirection_id=direction) | Q(researchdirection__parent_id=direction)
+    )
+
+
+def score_bounds(score):
+    """
+    The averages that round to `score`: from score - 0.5 up to, not including, score + 0.5
+    (a half rounds up, on every database: ROUND() differs between them).
+    """
+    return {"average__gte": score - 0.5, "average__lt": score + 0.5}
+
+
+def averages():
+    """Each reviewed application's id and `average` rating."""
+    return Review.objects.order_by().values("application").annotate(average=Avg("rating"))
+
+
+class DirectionFilter(OfferedChoicesFilter):
+    """A research direction; a parent's takes in the applications that chose a branch of it."""
+
+    title = _("research direction")
+    parameter_name = "direction"
+
+    def lookups(self, request, model_admin):
+        directions = in_tree_order(ResearchDirection.objects.select_related("parent"))
+        return [(str(d.pk), str(d)) for d in directions]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        # One of the lookups (OfferedChoicesFilter refused any other): a direction's id.
+        return queryset.filter(Exists(links_within(int(value)).filter(application=OuterRef("pk"))))
+
+
+class ScoreFilter(OfferedChoicesFilter):
+    """
+    The average review score, rounded, or no review yet. Only superusers may pick a
+    score: for a reviewer the list of a score would tell her colleagues' ratings of each
+    application before she gave her own (the blind review of issue 12).
+    """
+
+    title = _("average score")
+    parameter_name = "score"
+
+    def lookups(self, request, model_admin):
+        scores = [(str(n), str(n)) for n in SCORES] if request.user.is_superuser else []
+        return [*scores, (NO_REVIEW, _("No review yet"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == NO_REVIEW:
+            return queryset.exclude(Exists(Review.objects.filter(application=OuterRef("pk"))))
+        scored = averages().filter(**score_bounds(int(value))).values("application")
+        return queryset.filter(pk__in=scored)
