@@ -33,6 +33,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -211,51 +212,12 @@ class CriterionFilter(OfferedChoicesFilter):
         return queryset.filter(Exists(claims))
 
 
-def has_assignments(request):
-    """
-    Whether the user has applications assigned (once per request): a reviewer with
-    some gets "assigned to me, not yet reviewed by me" as her list's default queue.
-    """
-    if not hasattr(request, "_has_assignments"):
-        request._has_assignments = (
-            not request.user.is_superuser
-            and Application.assigned_to.through.objects.filter(user=request.user).exists()
-        )
-    return request._has_assignments
-
-
-class QueueFilter(OfferedChoicesFilter):
-    """
-    A filter with a default for reviewers who have assignments (has_assignments), and
-    an explicit "all" choice instead of Django's, whose link (no parameter) would bring
-    the default back.
-    """
-
-    default = None
-    everything = "all"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        if self.parameter_name not in self.used_parameters and has_assignments(request):
-            self.used_parameters[self.parameter_name] = self.default
-
-    def choices(self, changelist):
-        current = self.value() or self.everything
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-class AssignedFilter(QueueFilter):
-    title = _("assigned")
+class AssignedFilter(OfferedChoicesFilter):
+    title = _("assignment")
     parameter_name = "assigned"
-    default = "me"
 
     def lookups(self, request, model_admin):
-        return [("all", _("All")), ("me", _("Assigned to me")), ("none", _("Not assigned"))]
+        return [("me", _("Assigned to me")), ("none", _("Not assigned"))]
 
     def queryset(self, request, queryset):
         if self.value() == "me":
@@ -269,17 +231,12 @@ class AssignedFilter(QueueFilter):
         return queryset
 
 
-class MyReviewFilter(QueueFilter):
+class MyReviewFilter(OfferedChoicesFilter):
     title = _("my review")
     parameter_name = "reviewed"
-    default = "todo"
 
     def lookups(self, request, model_admin):
-        return [
-            ("all", _("All")),
-            ("todo", _("Not yet reviewed by me")),
-            ("done", _("Reviewed by me")),
-        ]
+        return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
 
     def queryset(self, request, queryset):
         mine = Review.objects.by(request.user)
@@ -288,6 +245,13 @@ class MyReviewFilter(QueueFilter):
         if self.value() == "done":
             return queryset.filter(Exists(mine))
         return queryset
+
+
+# A reviewer's queue: the list a reviewer with assignments opens by default.
+QUEUE = {AssignedFilter.parameter_name: "me", MyReviewFilter.parameter_name: "todo"}
+# Parameters that do not choose which applications are listed (order, page, show all,
+# facet counts).
+NOT_FILTERS = {"o", "p", "all", "_facets"}
 
 
 class ApplicationChangeList(ChangeList):
@@ -330,18 +294,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ClaimInline(ReadOnlyInline):
-    model = Claim
-    fields = ("requirement", "evidence_text", "keywords_found")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("requirement")
-
-    @admin.display(description=_("evidence"))
-    def evidence_text(self, claim):
-        return linkify(claim.evidence)
-
-
 class OtherReviewInline(ReadOnlyInline):
     """The other staff's reviews: read-only, for only their author may edit them."""
 
@@ -353,7 +305,6 @@ class OtherReviewInline(ReadOnlyInline):
         return (
             super().get_queryset(request).exclude(reviewer=request.user).select_related("reviewer")
         )
-
 
 
 RATING_CHOICES = [("", "---------")] + [(i, str(i)) for i in range(1, 6)]
@@ -542,10 +493,10 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
                     "cv_link",
                     "priority",
                     "submitted_at",
-                    "language",
+                    "language_name",
                     "consent_at",
                     "privacy_notice_version",
-                )
+                ),
             },
         ),
         (_("Timeline"), {"fields": ("timeline",), "classes": ("collapse",)}),
@@ -568,6 +519,21 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             .with_my_score(request.user)
             .with_stage_message_state()
         )
+
+    def changelist_view(self, request, extra_context=None):
+        """
+        The unfiltered list of a reviewer with applications assigned opens on her queue,
+        "assigned to me, not yet reviewed by me", as a URL: its filters show as chosen,
+        and every link of the list (other filters, sorting, previous/next) keeps them.
+        """
+        bare = not set(request.GET) - NOT_FILTERS
+        if request.method == "GET" and bare and not request.user.is_superuser:
+            assigned = Application.assigned_to.through.objects.filter(user=request.user)
+            if assigned.exists():
+                return HttpResponseRedirect(
+                    f"{request.path}?{urlencode({**request.GET.dict(), **QUEUE})}"
+                )
+        return super().changelist_view(request, extra_context)
 
     def get_changelist(self, request, **kwargs):
         if getattr(request, "_queue_only", False):
@@ -656,6 +622,10 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         if application.average_rating is None:
             return None
         return f"{application.average_rating:.1f}"
+
+    @admin.display(description=_("language"))
+    def language_name(self, application):
+        return application.language_name
 
     @admin.display(description=_("my score"), ordering="my_score")
     def my_score(self, application):
@@ -922,7 +892,9 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             "send_again": request.POST.get("send_again", ""),
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/recruiting/application/end_confirmation.html", context)
+        return TemplateResponse(
+            request, "admin/recruiting/application/end_confirmation.html", context
+        )
 
     def apply_stage(self, request, queryset, stage, *, send, send_again):
         templates = emails.stage_templates()

@@ -17,7 +17,6 @@ import csv
 import functools
 from collections import Counter
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -91,7 +90,7 @@ FIELDS = [
     (lambda: _("GitHub"), lambda a: a.github),
     (lambda: _("Google Scholar"), lambda a: a.scholar),
     (lambda: _("statement"), lambda a: a.statement),
-    (lambda: _("language"), lambda a: dict(settings.LANGUAGES).get(a.language, a.language)),
+    (lambda: _("language"), lambda a: a.language_name),
     (lambda: _("consent given at"), lambda a: _when(a.consent_at)),
     (lambda: _("privacy notice version"), lambda a: a.privacy_notice_version),
 ]

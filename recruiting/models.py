@@ -546,6 +546,11 @@ class Application(models.Model):
     def get_status_url(self):
         return reverse("recruiting:status", args=[self.token])
 
+    @property
+    def language_name(self):
+        """The applicant's language by its own name ("中文", "English"), not its code."""
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
     def reviews_shown_to(self, user):
         """
         Whether `user` may read other reviewers' scores and comments of this application:
@@ -628,7 +633,6 @@ class ReviewQuerySet(models.QuerySet):
     def by(self, user):
         """The user's own review of the outer application (for subqueries)."""
         return self.filter(application=models.OuterRef("pk"), reviewer=user)
-
 
 
 class Review(models.Model):

@@ -95,9 +95,7 @@ def test_two_reviewers_each_have_their_own_review(client, alice, bob):
 
 
 @pytest.mark.django_db
-def test_a_colleagues_review_is_hidden_until_her_own_is_saved_then_read_only(
-    client, alice, bob
-):
+def test_a_colleagues_review_is_hidden_until_her_own_is_saved_then_read_only(client, alice, bob):
     application = ApplicationFactory()
     ReviewFactory(application=application, reviewer=alice, rating=2, comment="Alice's")
     response = login(client, bob).get(change_url(application))
