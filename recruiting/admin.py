@@ -217,7 +217,17 @@ class AssignedFilter(OfferedChoicesFilter):
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        return [("me", _("Assigned to me")), ("none", _("Not assigned"))]
+        return [("all", _("All")), ("me", _("Assigned to me")), ("none", _("Not assigned"))]
+
+    def choices(self, changelist):
+        # "All" is explicit (assigned=all), not Django's link without the parameter: a
+        # bare list is a reviewer's queue, so that link would lead her back to it.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "all") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         if self.value() == "me":
@@ -768,7 +778,8 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             changelist = self.get_changelist_instance(listing)
         except (IncorrectLookupParameters, DisallowedModelAdminLookup, ValidationError):
             return found
-        keys = review.keys_of(changelist.get_ordering(listing, changelist.queryset), self.opts)
+        # The order the list reads in (ApplicationChangeList.get_ordering made it).
+        keys = review.keys_of(changelist.queryset.query.order_by, self.opts)
         if keys is None:
             return found
         current = self.get_queryset(request).filter(pk=pk).values(*[k.name for k in keys]).first()
@@ -1058,7 +1069,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Applications dashboard"),
             "opts": self.opts,
-            **dashboard.dashboard_context(request.user, self.get_list_filter(request)),
+            **dashboard.dashboard_context(request.user),
         }
         return TemplateResponse(request, "admin/recruiting/dashboard.html", context)
 

@@ -30,12 +30,12 @@ def in_tree_order(directions):
 
 def links_within(direction):
     """
-    The links to `direction` (a primary key or an OuterRef) or to any of its branches.
-    Branches have no branches of their own (ResearchDirectionAdmin), so one level is all.
+    The links to `direction` (a primary key or an OuterRef) or to any of its branches,
+    picked by direction id from the links' index. Branches have no branches of their
+    own (ResearchDirectionAdmin), so one level is all.
     """
-    return DirectionLink.objects.filter(
-        Q(researchdirection_id=direction) | Q(researchdirection__parent_id=direction)
-    )
+    subtree = ResearchDirection.objects.filter(Q(pk=direction) | Q(parent_id=direction))
+    return DirectionLink.objects.filter(researchdirection_id__in=subtree.values("pk"))
 
 
 def score_bounds(score):
@@ -66,7 +66,7 @@ class DirectionFilter(OfferedChoicesFilter):
         if not value:
             return queryset
         # One of the lookups (OfferedChoicesFilter refused any other): a direction's id.
-        return queryset.filter(Exists(links_within(int(value)).filter(application=OuterRef("pk"))))
+        return queryset.filter(pk__in=links_within(int(value)).values("application_id"))
 
 
 class ScoreFilter(OfferedChoicesFilter):

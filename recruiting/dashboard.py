@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from .admin_filters import (
     NO_REVIEW,
     SCORES,
     DirectionFilter,
+    DirectionLink,
     ScoreFilter,
     averages,
     in_tree_order,
@@ -31,24 +32,13 @@ WEEKS = 26
 CRITERION_PARAMETER = "criterion"  # admin.CriterionFilter's (admin.py imports this module)
 
 
-class ListLinks:
+def changelist_url(**params):
     """
-    Links to the applications list filtered by given parameters and by nothing else:
-    a filter with a default (admin.QueueFilter: a reviewer's queue, "assigned to me, not
-    yet reviewed by me") is set to its `everything` choice, or the list would count fewer.
+    The applications list, filtered by `params`; without any, every application, said
+    explicitly (assigned=all): a reviewer's bare list is her queue (ApplicationAdmin).
     """
-
-    def __init__(self, list_filter=()):
-        self.url = reverse("admin:recruiting_application_changelist")
-        self.defaults_off = {
-            spec.parameter_name: spec.everything
-            for spec in list_filter
-            if getattr(spec, "everything", None)
-        }
-
-    def __call__(self, **params):
-        params = {**self.defaults_off, **params}
-        return f"{self.url}?{urlencode(params)}" if params else self.url
+    url = reverse("admin:recruiting_application_changelist")
+    return f"{url}?{urlencode(params or {'assigned': 'all'})}"
 
 
 def submitted_between(start, end):
@@ -162,19 +152,32 @@ def position_by_stage(link):
     return grid
 
 
+class CountDistinct(Func):
+    """COUNT(DISTINCT …) as a plain expression: a subquery's one row, without GROUP BY."""
+
+    template = "COUNT(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
+
+
 def distinct_applications_within():
     """
     The number of applications that chose the outer direction or any of its branches,
-    each counted once (an application may choose a parent and its branch).
+    each counted once (one may choose a parent and its branch, or two branches). Only a
+    direction with branches is counted so; the others count their links from the index
+    (count_of). links_within reads the links from their index: an OR over a join of
+    links and directions read every link once per direction (a quarter of a second).
     """
     rows = (
-        links_within(OuterRef("pk"))
+        links_within(OuterRef(OuterRef("pk")))
         .order_by()
-        .values(root=Coalesce("researchdirection__parent_id", "researchdirection_id"))
-        .annotate(n=Count("application_id", distinct=True))
+        .annotate(n=CountDistinct("application_id"))
         .values("n")
     )
-    return Coalesce(Subquery(rows), 0)
+    has_branches = Exists(ResearchDirection.objects.filter(parent_id=OuterRef("pk")))
+    return Case(
+        When(has_branches, then=Subquery(rows)),
+        default=count_of(DirectionLink, "researchdirection"),
+    )
 
 
 def by_direction(link):
@@ -266,7 +269,7 @@ def per_week_and_month(link, weeks=WEEKS, today=None):
 
 def per_week(weeks=WEEKS, today=None):
     """Applications per week (Monday to Sunday, local time), the last `weeks`, oldest first."""
-    return per_week_and_month(ListLinks(), weeks, today)[0]
+    return per_week_and_month(changelist_url, weeks, today)[0]
 
 
 def score_spread(link, total, show_scores):
@@ -321,12 +324,12 @@ def week_chart(weeks, width=780, height=240, pad_left=36, pad_bottom=28, pad_top
     return Chart(weeks, width, height, top, ticks, labels)
 
 
-def dashboard_context(user, list_filter=()):
+def dashboard_context(user, link=changelist_url):
     """
     Everything the dashboard shows, in six queries whatever the number of rows. The
-    score buckets only for superusers: see ScoreFilter. `list_filter`: the list's own.
+    score buckets only for superusers: see ScoreFilter. `link(**params)`: the URL of
+    the list filtered by params.
     """
-    link = ListLinks(list_filter)
     grid = position_by_stage(link)
     weeks, (last_month, this_month) = per_week_and_month(link)
     scores, unreviewed = score_spread(link, grid.total.count, show_scores=user.is_superuser)

@@ -474,6 +474,8 @@ class Application(models.Model):
             models.Index(
                 fields=["-priority", "-submitted_at", "-id"], name="application_list_idx"
             ),
+            # The dashboard's position × stage table, counted from this index alone.
+            models.Index(fields=["position", "stage"], name="application_position_stage_idx"),
         ]
         permissions = [("export_application", _("Can export applications"))]
         constraints = [
@@ -660,6 +662,11 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["created_at"]
+        indexes = [
+            # Averages per application (the list's, the dashboard's spread, the score
+            # filter) read from this index alone.
+            models.Index(fields=["application", "rating"], name="review_rating_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer"], name="one_review_per_reviewer"

@@ -114,17 +114,22 @@ def test_filter_by_position(reviewer_client):
 
 
 @pytest.mark.django_db
-def test_filter_by_research_direction_names_branches_with_their_parent(reviewer_client):
+def test_filter_by_research_direction_names_branches_and_a_parent_includes_them(
+    reviewer_client,
+):
     parent = ResearchDirectionFactory(title_zh_hans="DCML应用", title_en="DCML Applications")
     branch = ResearchDirectionFactory(title_zh_hans="For Science", parent=parent)
     other = ResearchDirectionFactory(title_zh_hans="DCML系统", title_en="DCML Systems")
     ApplicationFactory(full_name="science", directions=[branch, other])
     ApplicationFactory(full_name="systems", directions=[other])
-    response = reviewer_client.get(URL, {"directions__id__exact": branch.pk})
+    ApplicationFactory(full_name="applications", directions=[parent])
+    response = reviewer_client.get(URL, {"direction": branch.pk})
     assert names_listed(response) == ["science"]
     assert "DCML Applications · For Science" in response.content.decode()
-    response = reviewer_client.get(URL, {"directions__id__exact": other.pk})
+    response = reviewer_client.get(URL, {"direction": other.pk})
     assert sorted(names_listed(response)) == ["science", "systems"]
+    response = reviewer_client.get(URL, {"direction": parent.pk})
+    assert sorted(names_listed(response)) == ["applications", "science"]
 
 
 @pytest.mark.django_db

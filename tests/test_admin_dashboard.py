@@ -246,7 +246,7 @@ def test_reviewers_see_how_many_have_no_review_but_not_the_scores(reviewer_clien
     assert client.get(APPLICATIONS, {"score": "none"}).status_code == 200
 
 
-def many_kinds_of_applications(reviewer):
+def many_kinds_of_applications():
     """Applications over positions, stages, directions, criteria, months and scores."""
     ra, intern = PositionFactory(title_en="RA"), PositionFactory(title_en="Intern")
     PositionFactory(title_en="Postdoc")
@@ -278,9 +278,6 @@ def many_kinds_of_applications(reviewer):
         for who, rating in zip((colleague, StaffFactory()), ratings, strict=False):
             ReviewFactory(application=application, reviewer=who, rating=rating)
         applications.append(application)
-    # The reviewer's own queue is "assigned to me, not yet reviewed by me" by default:
-    # the dashboard's links must not be cut down to it.
-    applications[0].assigned_to.add(reviewer)
     return applications
 
 
@@ -288,9 +285,11 @@ def many_kinds_of_applications(reviewer):
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("who", ["reviewer", "superuser"])
 def test_every_number_leads_to_a_list_of_exactly_that_many_applications(
-    reviewer, reviewer_client, superuser_client, who
+    reviewer_client, reviewer, superuser_client, who
 ):
-    many_kinds_of_applications(reviewer)
+    applications = many_kinds_of_applications()
+    # A reviewer with an assignment: her bare list is her queue, the dashboard's is not.
+    applications[0].assigned_to.add(reviewer)
     client = reviewer_client if who == "reviewer" else superuser_client
 
     found = links(client.get(URL).content.decode())
