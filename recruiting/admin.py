@@ -249,11 +249,11 @@ class MyReviewFilter(OfferedChoicesFilter):
         return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
 
     def queryset(self, request, queryset):
-        mine = Review.objects.by(request.user)
+        # my_score: her own rating, joined by Application.objects.for_reviewer.
         if self.value() == "todo":
-            return queryset.filter(~Exists(mine))
+            return queryset.filter(my_score__isnull=True)
         if self.value() == "done":
-            return queryset.filter(Exists(mine))
+            return queryset.filter(my_score__isnull=False)
         return queryset
 
 
@@ -361,7 +361,7 @@ class OwnReviewFormSet(forms.BaseInlineFormSet):
         return super().save_new(form, commit=commit)
 
 
-class OwnReviewInline(admin.TabularInline):
+class OwnReviewInline(admin.StackedInline):
     """The current user's review: added once, then changed by its author only."""
 
     model = Review
@@ -525,8 +525,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_average_rating(visible_to=request.user)
-            .with_my_score(request.user)
+            .for_reviewer(request.user)
             .with_stage_message_state()
         )
 
@@ -628,7 +627,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
 
     @admin.display(description=_("average rating"), ordering="average_rating")
     def average_rating(self, application):
-        # None also where the user has not reviewed it yet (blind: with_average_rating).
+        # None also where the user has not reviewed it yet (blind: for_reviewer).
         if application.average_rating is None:
             return None
         return f"{application.average_rating:.1f}"

@@ -1,6 +1,7 @@
 """
 Clear the page cache whenever any content changes; remove an application's CV file from
-storage when the application is deleted.
+storage when the application is deleted; keep an application's mean rating with its
+reviews.
 """
 
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 
 from . import pages
 from .content import CONTENT_MODELS
-from .models import Application
+from .models import Application, Review
 
 
 def content_changed(sender, **kwargs):
@@ -38,3 +39,12 @@ def application_deleted(sender, instance, **kwargs):
 
 
 post_delete.connect(application_deleted, sender=Application, dispatch_uid="application-delete-cv")
+
+
+def review_changed(sender, instance, **kwargs):
+    """Keep the application's stored mean rating (Application.update_rating_average)."""
+    instance.application.update_rating_average()
+
+
+post_save.connect(review_changed, sender=Review, dispatch_uid="review-save-average")
+post_delete.connect(review_changed, sender=Review, dispatch_uid="review-delete-average")

@@ -270,6 +270,7 @@ def test_the_default_order_is_read_from_an_index_on_postgresql(reviewer_client):
     with connection.cursor() as cursor:
         # Few rows: let the plan show what could serve the order, not what is cheapest.
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute("EXPLAIN " + page)
         plan = "\n".join(line for (line,) in cursor.fetchall())
     applications = plan.split("SubPlan")[0]  # the subqueries of a row's columns aside

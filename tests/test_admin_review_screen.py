@@ -142,10 +142,13 @@ def test_the_inline_cv_is_refused_to_anyone_who_may_not_review(editor_client, ro
     [
         "",  # the default order: most criteria first, then newest
         "stage__exact=new",
+        # Columns count from the checkbox (0): 1 name, 5 criteria met, 8 my score,
+        # 9 average rating, 10 submitted.
         "o=1",  # by name
-        "o=-9",  # by my score, highest first (nullable: unrated last)
-        "o=9.1",  # my score ascending, then name
-        "o=-10",  # by average rating (blind: hers only where she rated)
+        "o=-8",  # by my score, highest first (nullable: unrated last)
+        "o=8.1",  # my score ascending, then name
+        "o=-9",  # by average rating (blind: hers only where she rated)
+        "o=9.-10",  # average ascending, then newest
         "reviewed=todo&o=5",
         "q=applicant",
     ],
@@ -321,7 +324,7 @@ def test_the_screen_runs_the_same_queries_whatever_the_claims_reviews_and_list(
         ReviewFactory(application=application)
     for _ in range(others):
         ApplicationFactory(cv=None)
-    url = change_url(application, "stage__exact=new&o=-9")
+    url = change_url(application, "stage__exact=new&o=-8")
     reviewer_client.get(url)  # the session and content types, once
     with django_assert_num_queries(SCREEN_QUERIES):
         response = reviewer_client.get(url)

@@ -162,3 +162,21 @@ def test_saving_the_form_without_a_rating_adds_no_review(client, alice):
     data = change_form_data(client.get(change_url(application)))
     assert client.post(change_url(application), data).status_code == 302
     assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_stored_average_follows_every_review_saved_changed_or_deleted(client, alice, bob):
+    application = ApplicationFactory()
+    review_on_form(login(client, alice), application, 2)
+    application.refresh_from_db()
+    assert application.rating_average == 2
+    review_on_form(login(client, bob), application, 5)
+    application.refresh_from_db()
+    assert application.rating_average == 3.5
+    Review.objects.filter(reviewer=bob).update(rating=3)  # no signal: stays as it was
+    Review.objects.get(reviewer=alice).delete()
+    application.refresh_from_db()
+    assert application.rating_average == 3
+    Review.objects.all().delete()
+    application.refresh_from_db()
+    assert application.rating_average is None

@@ -23,6 +23,17 @@ COLLEAGUE_SAYS = "Colleague: strong systems background"
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 axe = Axe()
 
+# A CV with a page to show (tests.submissions.PDF has none: the viewer reports an error).
+ONE_PAGE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 44>>stream\nBT /F1 24 Tf 20 100 Td (Hello CV) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 
 def logged_in_page(browser, site, user, *, viewport=None, **options):
     """A page of a new browser context with `user` logged in, the admin in English."""
@@ -50,14 +61,12 @@ def round_(site):
     A reviewer with three applications to review (most criteria first, then newest), one
     she already reviewed, one not hers; a colleague's review on the first.
     """
-    from recruiting.models import Requirement
     from recruiting.roles import setup_roles
     from tests.factories import ApplicationFactory, RequirementFactory, ReviewFactory, StaffFactory
 
     setup_roles()
     her = StaffFactory(username="lin", groups=["reviewers"])
     colleague = StaffFactory(username="colleague", groups=["reviewers"])
-    Requirement.objects.update(is_active=False)  # the seeded ones: not in this round
     research = RequirementFactory(short_title_en="Research and open source")
     paper = RequirementFactory(short_title_en="Top-venue paper")
     now = timezone.now()
@@ -76,6 +85,7 @@ def round_(site):
         "new",
         {research: f"PyTorch：{PYTORCH}，三个合并的 PR。", paper: "NeurIPS 2024"},
         5,
+        cv__data=ONE_PAGE_PDF,
     )
     second = application("Li Na", "screening", {research: "TVM contributor"}, 1, cv=None)
     third = application("Zhang Wei", "new", {paper: "ICML 2025"}, 3, cv=None)
@@ -105,7 +115,9 @@ def test_her_default_queue_is_assigned_to_her_and_not_yet_reviewed_by_her(browse
         # The filters say so, and offer the way out.
         selected = page.locator("#changelist-filter li.selected").all_inner_texts()
         assert {"Assigned to me", "Not yet reviewed by me"} <= {s.strip() for s in selected}
-        page.locator("#changelist-filter").get_by_role("link", name="Reviewed by me", exact=True).click()
+        page.locator("#changelist-filter").get_by_role(
+            "link", name="Reviewed by me", exact=True
+        ).click()
         page.wait_for_url(re.compile(r"reviewed=done"))
         assert names_listed(page) == ["Done Already"]
     finally:
@@ -117,6 +129,8 @@ def test_a_round_evidence_link_cv_inline_blind_score_and_on_to_the_next(browser,
 
     first, second, _third = round_["queue"]
     page = logged_in_page(browser, site, round_["her"])
+    downloads = []
+    page.on("download", lambda download: downloads.append(download.url))
     try:
         page.goto(f"{site}{LIST}")
         page.get_by_role("link", name="Wang Xiaoming", exact=True).click()
@@ -144,7 +158,10 @@ def test_a_round_evidence_link_cv_inline_blind_score_and_on_to_the_next(browser,
         page.go_back()
         page.wait_for_url(re.compile(rf"/application/{first.pk}/change/"))
 
-        # The CV inline: a frame whose address answers with the PDF, to be shown.
+        # The CV inline: a frame whose address answers with the PDF, to be shown (the
+        # browser opens it in the frame: nothing is downloaded).
+        assert downloads == []
+        assert any(f.url.endswith(f"/{first.pk}/cv/inline/") for f in page.frames)
         frame = page.locator("iframe.cv-frame")
         assert frame.get_attribute("title") == "CV of Wang Xiaoming"
         cv = page.request.get(frame.evaluate("f => f.src"))
@@ -158,12 +175,15 @@ def test_a_round_evidence_link_cv_inline_blind_score_and_on_to_the_next(browser,
         assert page.locator("#review-average").inner_text() == (
             "shown once you have saved your review"
         )
-        assert "1 colleague has reviewed this application" in page.locator(
-            "#reviews-hidden"
-        ).inner_text()
+        assert (
+            "1 colleague has reviewed this application"
+            in page.locator("#reviews-hidden").inner_text()
+        )
 
-        page.get_by_label("Rating").select_option("4")
-        page.get_by_label("Comment").fill("Solid open-source work.")
+        # Her form (not the hidden template Django's inline script copies from).
+        review = page.locator("#reviews-0")
+        review.get_by_label("Rating").select_option("4")
+        review.get_by_label("Comment").fill("Solid open-source work.")
         page.get_by_role("button", name="Save and review next").click()
 
         # On to the next of her queue (the first has left it).
@@ -178,5 +198,203 @@ def test_a_round_evidence_link_cv_inline_blind_score_and_on_to_the_next(browser,
         assert page.get_by_text(COLLEAGUE_SAYS).is_visible()
         assert page.locator("#review-average").inner_text() == "4.5"
         assert page.locator("#review-my-score").inner_text() == "4"
+    finally:
+        page.context.close()
+
+
+def summary(page):
+    """The name and stage of the application on the review screen."""
+    return (
+        page.locator("#review-summary-heading").inner_text(),
+        page.locator("#review-stage").inner_text(),
+    )
+
+
+def test_previous_and_next_stay_within_the_filtered_list(browser, site, round_):
+    filters = "stage__exact=new"  # a filter of her own: her queue's no longer applies
+    page = logged_in_page(browser, site, round_["her"])
+    try:
+        page.goto(f"{site}{LIST}?{filters}")
+        listed = names_listed(page)
+        assert listed == ["Wang Xiaoming", "Done Already", "Zhang Wei", "Not Hers"]
+        page.get_by_role("link", name=listed[0], exact=True).click()
+        seen = [summary(page)]
+        while page.locator("#review-next").count():
+            page.locator("#review-next").click()
+            page.wait_for_load_state()
+            seen.append(summary(page))
+            assert parse_qs(urlsplit(page.url).query)["_changelist_filters"] == [filters]
+            assert len(seen) <= len(listed)
+        assert seen == [(name, "New") for name in listed]
+        assert page.locator(".review-queue").get_by_text("Last in this list").is_visible()
+        back = [summary(page)]
+        while page.locator("#review-previous").count():
+            page.locator("#review-previous").click()
+            page.wait_for_load_state()
+            back.append(summary(page))
+            assert len(back) <= len(listed)
+        assert back == seen[::-1]
+        # And back to the list as it was.
+        page.get_by_role("link", name="Back to the list").click()
+        page.wait_for_url(re.compile(rf"{LIST}\?"))
+        assert names_listed(page) == listed
+    finally:
+        page.context.close()
+
+
+def stages(applications):
+    from recruiting.models import Application
+
+    return list(
+        Application.objects.filter(pk__in=[a.pk for a in applications])
+        .order_by("pk")
+        .values_list("stage", flat=True)
+    )
+
+
+def select_and_reject(page, site, names):
+    page.goto(f"{site}{LIST}")
+    for name in names:
+        page.locator("#result_list tbody tr").filter(has_text=name).locator(
+            "input.action-select"
+        ).check()
+    page.locator("select[name=action]").select_option("move_to_rejected")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+
+
+def test_a_bulk_rejection_stops_twice_and_cancelling_leaves_everything_as_it_was(
+    browser, site, round_
+):
+    from recruiting.models import Message, StageChange
+
+    _first, second, third = round_["queue"]
+    page = logged_in_page(browser, site, round_["her"])
+    try:
+        select_and_reject(page, site, ["Li Na", "Zhang Wei"])
+        assert page.get_by_role("heading", name="Move 2 applications to “Rejected”?").is_visible()
+        assert stages([second, third]) == ["screening", "new"]
+        page.get_by_role("button", name="Yes, I'm sure").click()
+
+        question = page.get_by_role("heading", name="Really end 2 applications as “Rejected”?")
+        assert question.is_visible()
+        listed = page.locator("#end-confirmation-list li").all_inner_texts()
+        assert [item.split(" · ")[0] for item in listed] == ["Li Na", "Zhang Wei"]
+        assert stages([second, third]) == ["screening", "new"]
+        page.get_by_role("link", name="No, take me back").click()
+
+        page.wait_for_url(re.compile(r"/admin/recruiting/application/(\?.*)?$"))
+        assert names_listed(page) == ["Wang Xiaoming", "Li Na", "Zhang Wei"]
+        assert stages([second, third]) == ["screening", "new"]
+        assert not StageChange.objects.exists()
+        assert not Message.objects.exists()
+
+        # Confirmed twice, they move.
+        select_and_reject(page, site, ["Li Na", "Zhang Wei"])
+        page.get_by_role("button", name="Yes, I'm sure").click()
+        page.get_by_role("button", name="Yes, end them as “Rejected”").click()
+        page.wait_for_url(re.compile(r"/admin/recruiting/application/(\?.*)?$"))
+        assert page.get_by_text("2 applications moved to “Rejected”.").is_visible()
+        assert stages([second, third]) == ["rejected", "rejected"]
+    finally:
+        page.context.close()
+
+
+FOCUSED = (
+    "() => document.activeElement && (document.activeElement.id || document.activeElement.tagName)"
+)
+
+
+def tab_to(page, element_id, limit=200):
+    """Press Tab until the element with that id has the focus; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == element_id:
+            return presses
+    raise AssertionError(f"#{element_id} is not reachable by Tab")
+
+
+def test_her_review_is_reachable_and_sent_by_keyboard_alone(browser, site, round_):
+    from recruiting.models import Review
+
+    first, second, _third = round_["queue"]
+    page = logged_in_page(browser, site, round_["her"])
+    try:
+        page.goto(f"{site}{LIST}")
+        page.get_by_role("link", name="Wang Xiaoming", exact=True).click()
+        page.wait_for_load_state()
+        tab_to(page, "id_reviews-0-rating")
+        page.keyboard.press("4")  # a closed select takes the option its key starts
+        assert page.locator("#id_reviews-0-rating").input_value() == "4"
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED) == "id_reviews-0-comment"
+        page.keyboard.type("Good, by keyboard.")
+        tab_to(page, "save-and-next")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(rf"/application/{second.pk}/change/"))
+        review = Review.objects.get(application=first, reviewer=round_["her"])
+        assert (review.rating, review.comment) == (4, "Good, by keyboard.")
+    finally:
+        page.context.close()
+
+
+def violations(page):
+    """
+    axe-core's violations on the page, but for two of Django admin's own, each checked
+    on the rest of the page:
+    - link-in-text-block: the breadcrumbs' links are told from their text by colour
+      alone (Django's base.css; as on the dashboard, tests/browser/test_admin_dashboard.py);
+    - empty-table-header: Django's tabular inline template (admin/edit_inline/tabular.html)
+      leaves the headers of its "original" and "delete" columns empty (the others'
+      reviews, read-only, are such a table).
+    """
+    django_own = {"link-in-text-block": ".breadcrumbs", "empty-table-header": ".tabular"}
+    found = axe.run(
+        page, options={"rules": {rule: {"enabled": False} for rule in django_own}}
+    ).response["violations"]
+    for rule, selector in django_own.items():
+        found += axe.run(
+            page, context={"exclude": [[selector]]}, options={"runOnly": [rule]}
+        ).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in found
+    ]
+
+
+def open_first(browser, site, round_, state, **options):
+    """The review screen of her first application, before her review (blind) or after."""
+    from tests.factories import ReviewFactory
+
+    first = round_["queue"][0]
+    if state == "shared":
+        ReviewFactory(application=first, reviewer=round_["her"], rating=4, comment="Mine.")
+    page = logged_in_page(browser, site, round_["her"], **options)
+    url = f"{site}/admin/recruiting/application/{first.pk}/change/?_changelist_filters=o%3D1"
+    assert page.goto(url).status == 200
+    assert page.locator("#reviews-hidden").count() == (state == "blind")
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("state", ["blind", "shared"])
+def test_axe_finds_no_violation_on_the_review_screen(browser, site, round_, state, scheme, width):
+    viewport = {"width": width, "height": 900}
+    page = open_first(browser, site, round_, state, viewport=viewport, color_scheme=scheme)
+    try:
+        assert violations(page) == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("state", ["blind", "shared"])
+def test_the_review_screen_does_not_scroll_sideways_on_a_phone(browser, site, round_, state):
+    page = open_first(
+        browser, site, round_, state, viewport={"width": 360, "height": 740}, is_mobile=True
+    )
+    try:
+        assert page.evaluate(PAGE_WIDTH) == 360
     finally:
         page.context.close()
