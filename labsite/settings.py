@@ -190,6 +190,7 @@ def MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME(verbose_name, language):
     """A translated field's label names its language as LANGUAGES does: "职称 [中文]"."""
     return f"{verbose_name} [{dict(LANGUAGES).get(language, language)}]"
 
+
 # Static files through whitenoise: hashed, compressed (brotli + gzip), cached for a year.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

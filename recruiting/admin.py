@@ -522,12 +522,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .for_reviewer(request.user)
-            .with_stage_message_state()
-        )
+        return super().get_queryset(request).for_reviewer(request.user).with_stage_message_state()
 
     def changelist_view(self, request, extra_context=None):
         """
