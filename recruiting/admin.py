@@ -285,7 +285,7 @@ class QueueChangeList(ApplicationChangeList):
         self.can_show_all, self.multi_page = False, False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.StackedInline):
     """A record staff read on the application but never add to, change or delete."""
 
     extra = 0

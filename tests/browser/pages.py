@@ -69,3 +69,56 @@ FOCUSED_ELEMENT = """() => {
     visible: rect.width > 0 && rect.height > 0,
   };
 }"""
+
+
+def staff_context(browser, site, user, *, viewport=None, locale="en-US", **options):
+    """A new browser context with `user` logged in (a session made by Django's client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 900}, locale=locale, **options
+    )
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": site,
+            }
+        ]
+    )
+    return context
+
+
+def staff_page(browser, site, user, **options):
+    """A page of staff_context(): the admin in English unless `locale` says otherwise."""
+    return staff_context(browser, site, user, **options).new_page()
+
+
+# Django admin's own axe findings, each rule still run on the rest of the page: its
+# breadcrumbs' links are told from their text by colour alone (base.css).
+DJANGO_ADMIN_AXE = {"link-in-text-block": ".breadcrumbs"}
+
+
+def axe_violations(page, django_own=None):
+    """axe-core's violations on the page, as readable lines; `django_own` as above."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    django_own = django_own or {}
+    found = axe.run(
+        page, options={"rules": {rule: {"enabled": False} for rule in django_own}}
+    ).response["violations"]
+    for rule, selector in django_own.items():
+        found += axe.run(
+            page, context={"exclude": [[selector]]}, options={"runOnly": [rule]}
+        ).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in found
+    ]

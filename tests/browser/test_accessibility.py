@@ -1,23 +1,12 @@
 """axe-core finds nothing wrong on any public page, in either language, light or dark."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from .pages import LANGUAGES, make_application, prefix, submit_empty_application
+from .pages import LANGUAGES, axe_violations, make_application, prefix, submit_empty_application
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["landing", "apply", "apply-with-errors", "thanks", "status", "privacy", "not-found"]
-axe = Axe()
-
-
-def violations(page):
-    results = axe.run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -41,7 +30,7 @@ def test_axe_finds_no_violation(page, site, name, language, scheme):
         response = page.goto(f"{site}{p}{path}")
         assert response.status == (404 if name == "not-found" else 200)
 
-    assert violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_axe_does_report_a_violation_when_there_is_one(page, site):
@@ -50,4 +39,4 @@ def test_axe_does_report_a_violation_when_there_is_one(page, site):
         "() => document.querySelector('main').append(Object.assign("
         "document.createElement('img'), {src: '/static/img/favicon.svg'}))"
     )
-    assert [v.split(" ")[0] for v in violations(page)] == ["image-alt"]
+    assert [v.split(" ")[0] for v in axe_violations(page)] == ["image-alt"]

@@ -3,34 +3,12 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
+
+from .pages import DJANGO_ADMIN_AXE, axe_violations, staff_page
 
 pytestmark = pytest.mark.browser
 
 DASHBOARD = "/admin/recruiting/application/dashboard/"
-axe = Axe()
-
-
-def logged_in_page(browser, site, user, **options):
-    """A page of a new browser context with `user` logged in, the admin in English."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-US", **options
-    )
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 def some_applications():
@@ -60,7 +38,7 @@ def test_a_position_and_stage_number_leads_to_a_list_of_that_many(browser, site)
 
     setup_roles()
     ra = some_applications()
-    page = logged_in_page(browser, site, StaffFactory(groups=["reviewers"]))
+    page = staff_page(browser, site, StaffFactory(groups=["reviewers"]))
     try:
         page.goto(f"{site}{DASHBOARD}")
         row = page.locator("#by-position-and-stage tbody tr").filter(
@@ -77,33 +55,17 @@ def test_a_position_and_stage_number_leads_to_a_list_of_that_many(browser, site)
         page.context.close()
 
 
-def violations(page):
-    """
-    axe's violations, but for one of Django admin's own: its breadcrumbs' links are told
-    from their text by colour alone (link-in-text-block); that rule runs on the rest.
-    """
-    found = axe.run(page, options={"rules": {"link-in-text-block": {"enabled": False}}})
-    links = axe.run(
-        page, context={"exclude": [[".breadcrumbs"]]}, options={"runOnly": ["link-in-text-block"]}
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in found.response["violations"] + links.response["violations"]
-    ]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_on_the_dashboard(browser, site, scheme):
     from django.contrib.auth.models import User
 
     some_applications()
     boss = User.objects.create_superuser("boss", "boss@example.com", None)
-    page = logged_in_page(browser, site, boss, color_scheme=scheme)
+    page = staff_page(browser, site, boss, color_scheme=scheme)
     try:
         assert page.goto(f"{site}{DASHBOARD}").status == 200
         page.locator("#applications-per-week summary").click()  # the weekly numbers too
         assert page.locator("#by-score").get_by_role("link").count() == 6
-        assert violations(page) == []
+        assert axe_violations(page, DJANGO_ADMIN_AXE) == []
     finally:
         page.context.close()

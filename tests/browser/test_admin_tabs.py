@@ -1,10 +1,10 @@
 """The admin's language tabs work in a real browser under the site's CSP."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from recruiting.models import AdvantageGroup, Requirement
+
+from .pages import staff_context
 
 pytestmark = pytest.mark.browser
 
@@ -15,20 +15,7 @@ def logged_in_context(browser, site, locale="en-US"):
     user, _ = User.objects.get_or_create(
         username="boss", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context
+    return staff_context(browser, site, user, locale=locale)
 
 
 def test_both_languages_show_as_tabs_without_any_console_error(browser, site):

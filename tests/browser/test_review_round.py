@@ -10,10 +10,9 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
+
+from .pages import DJANGO_ADMIN_AXE, axe_violations, staff_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +20,6 @@ LIST = "/admin/recruiting/application/"
 PYTORCH = "https://github.com/pytorch/pytorch"
 COLLEAGUE_SAYS = "Colleague: strong systems background"
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
-axe = Axe()
 
 # A CV with a page to show (tests.submissions.PDF has none: the viewer reports an error).
 ONE_PAGE_PDF = (
@@ -33,26 +31,6 @@ ONE_PAGE_PDF = (
     b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def logged_in_page(browser, site, user, *, viewport=None, **options):
-    """A page of a new browser context with `user` logged in, the admin in English."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        viewport=viewport or {"width": 1280, "height": 900}, locale="en-US", **options
-    )
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 @pytest.fixture
@@ -108,7 +86,7 @@ def names_listed(page):
 
 
 def test_her_default_queue_is_assigned_to_her_and_not_yet_reviewed_by_her(browser, site, round_):
-    page = logged_in_page(browser, site, round_["her"])
+    page = staff_page(browser, site, round_["her"])
     try:
         page.goto(f"{site}{LIST}")
         assert names_listed(page) == ["Wang Xiaoming", "Li Na", "Zhang Wei"]
@@ -128,7 +106,7 @@ def test_a_round_evidence_link_cv_inline_blind_score_and_on_to_the_next(browser,
     from recruiting.models import Review
 
     first, second, _third = round_["queue"]
-    page = logged_in_page(browser, site, round_["her"])
+    page = staff_page(browser, site, round_["her"])
     downloads = []
     page.on("download", lambda download: downloads.append(download.url))
     try:
@@ -212,7 +190,7 @@ def summary(page):
 
 def test_previous_and_next_stay_within_the_filtered_list(browser, site, round_):
     filters = "stage__exact=new"  # a filter of her own: her queue's no longer applies
-    page = logged_in_page(browser, site, round_["her"])
+    page = staff_page(browser, site, round_["her"])
     try:
         page.goto(f"{site}{LIST}?{filters}")
         listed = names_listed(page)
@@ -269,7 +247,7 @@ def test_a_bulk_rejection_stops_twice_and_cancelling_leaves_everything_as_it_was
     from recruiting.models import Message, StageChange
 
     _first, second, third = round_["queue"]
-    page = logged_in_page(browser, site, round_["her"])
+    page = staff_page(browser, site, round_["her"])
     try:
         select_and_reject(page, site, ["Li Na", "Zhang Wei"])
         assert page.get_by_role("heading", name="Move 2 applications to “Rejected”?").is_visible()
@@ -318,7 +296,7 @@ def test_her_review_is_reachable_and_sent_by_keyboard_alone(browser, site, round
     from recruiting.models import Review
 
     first, second, _third = round_["queue"]
-    page = logged_in_page(browser, site, round_["her"])
+    page = staff_page(browser, site, round_["her"])
     try:
         page.goto(f"{site}{LIST}")
         page.get_by_role("link", name="Wang Xiaoming", exact=True).click()
@@ -338,31 +316,6 @@ def test_her_review_is_reachable_and_sent_by_keyboard_alone(browser, site, round
         page.context.close()
 
 
-def violations(page):
-    """
-    axe-core's violations on the page, but for two of Django admin's own, each checked
-    on the rest of the page:
-    - link-in-text-block: the breadcrumbs' links are told from their text by colour
-      alone (Django's base.css; as on the dashboard, tests/browser/test_admin_dashboard.py);
-    - empty-table-header: Django's tabular inline template (admin/edit_inline/tabular.html)
-      leaves the headers of its "original" and "delete" columns empty (the others'
-      reviews, read-only, are such a table).
-    """
-    django_own = {"link-in-text-block": ".breadcrumbs", "empty-table-header": ".tabular"}
-    found = axe.run(
-        page, options={"rules": {rule: {"enabled": False} for rule in django_own}}
-    ).response["violations"]
-    for rule, selector in django_own.items():
-        found += axe.run(
-            page, context={"exclude": [[selector]]}, options={"runOnly": [rule]}
-        ).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in found
-    ]
-
-
 def open_first(browser, site, round_, state, **options):
     """The review screen of her first application, before her review (blind) or after."""
     from tests.factories import ReviewFactory
@@ -370,7 +323,7 @@ def open_first(browser, site, round_, state, **options):
     first = round_["queue"][0]
     if state == "shared":
         ReviewFactory(application=first, reviewer=round_["her"], rating=4, comment="Mine.")
-    page = logged_in_page(browser, site, round_["her"], **options)
+    page = staff_page(browser, site, round_["her"], **options)
     url = f"{site}/admin/recruiting/application/{first.pk}/change/?_changelist_filters=o%3D1"
     assert page.goto(url).status == 200
     assert page.locator("#reviews-hidden").count() == (state == "blind")
@@ -384,7 +337,7 @@ def test_axe_finds_no_violation_on_the_review_screen(browser, site, round_, stat
     viewport = {"width": width, "height": 900}
     page = open_first(browser, site, round_, state, viewport=viewport, color_scheme=scheme)
     try:
-        assert violations(page) == []
+        assert axe_violations(page, DJANGO_ADMIN_AXE) == []
     finally:
         page.context.close()
 
