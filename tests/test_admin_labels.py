@@ -14,10 +14,9 @@ import django
 import pytest
 from django.conf import settings
 
+from recruiting.content import CONTENT_MODELS
 from recruiting.models import (
     Achievement,
-    Advantage,
-    AdvantageGroup,
     Advisor,
     Application,
     Lab,
@@ -167,19 +166,7 @@ def applications(seeded):
 def admin_pages(applications):
     """Every recruiting admin page: index, lists, change and add forms, extra pages."""
     pages = ["/admin/", "/admin/recruiting/application/dashboard/"]
-    for model in (
-        Lab,
-        Advisor,
-        Achievement,
-        AdvantageGroup,
-        Advantage,
-        ResearchDirection,
-        Position,
-        Requirement,
-        Application,
-        MessageTemplate,
-        Message,
-    ):
+    for model in (*CONTENT_MODELS, Application, MessageTemplate, Message):
         base = f"/admin/recruiting/{model._meta.model_name}/"
         pages += [base, f"{base}{model.objects.order_by('pk').first().pk}/change/"]
         if model not in (Lab, Application, Message):
