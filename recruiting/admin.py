@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
@@ -44,7 +44,15 @@ from modeltranslation.admin import (
 )
 
 from . import dashboard, emails, export, review
-from .admin_filters import DirectionFilter, ScoreFilter
+from .admin_filters import (
+    NOT_FILTERS,
+    QUEUE,
+    AssignedFilter,
+    CriterionFilter,
+    DirectionFilter,
+    MyReviewFilter,
+    ScoreFilter,
+)
 from .admin_lookups import FilterParametersOnly, OfferedChoicesFilter
 from .links import linkify
 from .logs import redact_path
@@ -194,74 +202,6 @@ class RequirementAdmin(OrderedContentAdmin):
 # ---------------------------------------------------------------------------
 # Applications
 # ---------------------------------------------------------------------------
-
-
-class CriterionFilter(OfferedChoicesFilter):
-    title = _("criterion claimed")
-    parameter_name = "criterion"
-
-    def lookups(self, request, model_admin):
-        return [(str(r.pk), str(r)) for r in Requirement.objects.all()]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        # One of the lookups (OfferedChoicesFilter refused any other): a requirement's id.
-        claims = Claim.objects.filter(application=OuterRef("pk"), requirement_id=int(value))
-        return queryset.filter(Exists(claims))
-
-
-class AssignedFilter(OfferedChoicesFilter):
-    title = _("assignment")
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("all", _("All")), ("me", _("Assigned to me")), ("none", _("Not assigned"))]
-
-    def choices(self, changelist):
-        # "All" is explicit (assigned=all), not Django's link without the parameter: a
-        # bare list is a reviewer's queue, so that link would lead her back to it.
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": (self.value() or "all") == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            mine = Application.assigned_to.through.objects.filter(
-                application=OuterRef("pk"), user=request.user
-            )
-            return queryset.filter(Exists(mine))
-        if self.value() == "none":
-            anyone = Application.assigned_to.through.objects.filter(application=OuterRef("pk"))
-            return queryset.filter(~Exists(anyone))
-        return queryset
-
-
-class MyReviewFilter(OfferedChoicesFilter):
-    title = _("my review")
-    parameter_name = "reviewed"
-
-    def lookups(self, request, model_admin):
-        return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
-
-    def queryset(self, request, queryset):
-        # my_score: her own rating, joined by Application.objects.for_reviewer.
-        if self.value() == "todo":
-            return queryset.filter(my_score__isnull=True)
-        if self.value() == "done":
-            return queryset.filter(my_score__isnull=False)
-        return queryset
-
-
-# A reviewer's queue: the list a reviewer with assignments opens by default.
-QUEUE = {AssignedFilter.parameter_name: "me", MyReviewFilter.parameter_name: "todo"}
-# Parameters that do not choose which applications are listed (order, page, show all,
-# facet counts).
-NOT_FILTERS = {"o", "p", "all", "_facets"}
 
 
 class ApplicationChangeList(ChangeList):

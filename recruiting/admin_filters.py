@@ -1,14 +1,15 @@
 """
 The applications list's own filters where Django has none: a research direction with its
-branches, and the average review score. The dashboard links to them (dashboard.py), so
+branches, the average review score, a criterion claimed, and a reviewer's queue
+(assigned to her, reviewed by her or not). The dashboard links to them (dashboard.py), so
 each of its numbers opens the list of exactly the applications it counts.
 """
 
-from django.db.models import Avg, Q
+from django.db.models import Avg, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lookups import OfferedChoicesFilter
-from .models import Application, ResearchDirection, Review
+from .models import Application, Claim, Requirement, ResearchDirection, Review
 
 DirectionLink = Application.directions.through
 
@@ -95,3 +96,71 @@ class ScoreFilter(OfferedChoicesFilter):
         return queryset.filter(
             rating_average__gte=bounds["average__gte"], rating_average__lt=bounds["average__lt"]
         )
+
+
+class CriterionFilter(OfferedChoicesFilter):
+    title = _("criterion claimed")
+    parameter_name = "criterion"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), str(r)) for r in Requirement.objects.all()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        # One of the lookups (OfferedChoicesFilter refused any other): a requirement's id.
+        claims = Claim.objects.filter(application=OuterRef("pk"), requirement_id=int(value))
+        return queryset.filter(Exists(claims))
+
+
+class AssignedFilter(OfferedChoicesFilter):
+    title = _("assignment")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All")), ("me", _("Assigned to me")), ("none", _("Not assigned"))]
+
+    def choices(self, changelist):
+        # "All" is explicit (assigned=all), not Django's link without the parameter: a
+        # bare list is a reviewer's queue, so that link would lead her back to it.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "all") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            mine = Application.assigned_to.through.objects.filter(
+                application=OuterRef("pk"), user=request.user
+            )
+            return queryset.filter(Exists(mine))
+        if self.value() == "none":
+            anyone = Application.assigned_to.through.objects.filter(application=OuterRef("pk"))
+            return queryset.filter(~Exists(anyone))
+        return queryset
+
+
+class MyReviewFilter(OfferedChoicesFilter):
+    title = _("my review")
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):
+        return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
+
+    def queryset(self, request, queryset):
+        # my_score: her own rating, joined by Application.objects.for_reviewer.
+        if self.value() == "todo":
+            return queryset.filter(my_score__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(my_score__isnull=False)
+        return queryset
+
+
+# A reviewer's queue: the list a reviewer with assignments opens by default.
+QUEUE = {AssignedFilter.parameter_name: "me", MyReviewFilter.parameter_name: "todo"}
+# Parameters that do not choose which applications are listed (order, page, show all,
+# facet counts).
+NOT_FILTERS = {"o", "p", "all", "_facets"}

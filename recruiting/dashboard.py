@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from .admin_filters import (
     NO_REVIEW,
     SCORES,
+    CriterionFilter,
     DirectionFilter,
     DirectionLink,
     ScoreFilter,
@@ -29,7 +30,6 @@ from .admin_filters import (
 from .models import Application, Claim, Position, Requirement, ResearchDirection
 
 WEEKS = 26
-CRITERION_PARAMETER = "criterion"  # admin.CriterionFilter's (admin.py imports this module)
 
 
 def changelist_url(**params):
@@ -202,7 +202,7 @@ def by_criterion(link):
         Bar(
             str(requirement),
             requirement.n,
-            link(**{CRITERION_PARAMETER: requirement.pk}),
+            link(**{CriterionFilter.parameter_name: requirement.pk}),
         )
         for requirement in requirements
     ]
