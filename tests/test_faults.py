@@ -224,8 +224,11 @@ def test_a_worker_killed_mid_submission_leaves_no_half_saved_application(tmp_pat
     )
     servers.prepare(env)
     with servers.running(servers.free_port(), env) as server:
-        workers = children_of(server.process.pid)
-        assert len(workers) == 2
+        # The site answers as soon as one worker has started: wait for the second too.
+        workers = wait_until(
+            lambda: len(found := children_of(server.process.pid)) == 2 and found,
+            "gunicorn started both workers",
+        )
 
         # Four applications go through…
         through = threading.Event()
