@@ -162,15 +162,10 @@ class TopLevelFilter(OfferedChoicesFilter):
     title = _("level")
     parameter_name = "level"
 
+    conditions = {"top": Q(parent__isnull=True), "branch": Q(parent__isnull=False)}
+
     def lookups(self, request, model_admin):
         return [("top", _("Directions")), ("branch", _("Branches"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "top":
-            return queryset.filter(parent__isnull=True)
-        if self.value() == "branch":
-            return queryset.filter(parent__isnull=False)
-        return queryset
 
 
 @admin.register(ResearchDirection)

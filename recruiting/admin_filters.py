@@ -5,11 +5,11 @@ branches, the average review score, a criterion claimed, and a reviewer's queue
 each of its numbers opens the list of exactly the applications it counts.
 """
 
-from django.db.models import Avg, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lookups import OfferedChoicesFilter
-from .models import Application, Claim, Requirement, ResearchDirection, Review
+from .models import Application, Claim, Requirement, ResearchDirection
 
 DirectionLink = Application.directions.through
 
@@ -41,15 +41,11 @@ def links_within(direction):
 
 def score_bounds(score):
     """
-    The averages that round to `score`: from score - 0.5 up to, not including, score + 0.5
-    (a half rounds up, on every database: ROUND() differs between them).
+    The applications whose mean rating (Application.rating_average) rounds to `score`:
+    from score - 0.5 up to, not including, score + 0.5 (a half rounds up, on every
+    database: ROUND() differs between them).
     """
-    return {"average__gte": score - 0.5, "average__lt": score + 0.5}
-
-
-def averages():
-    """Each reviewed application's id and `average` rating."""
-    return Review.objects.order_by().values("application").annotate(average=Avg("rating"))
+    return Q(rating_average__gte=score - 0.5, rating_average__lt=score + 0.5)
 
 
 class DirectionFilter(OfferedChoicesFilter):
@@ -92,10 +88,7 @@ class ScoreFilter(OfferedChoicesFilter):
         # blind average_rating: this filter is offered to superusers only.
         if value == NO_REVIEW:
             return queryset.filter(rating_average__isnull=True)
-        bounds = score_bounds(int(value))
-        return queryset.filter(
-            rating_average__gte=bounds["average__gte"], rating_average__lt=bounds["average__lt"]
-        )
+        return queryset.filter(score_bounds(int(value)))
 
 
 class CriterionFilter(OfferedChoicesFilter):
@@ -147,16 +140,11 @@ class MyReviewFilter(OfferedChoicesFilter):
     title = _("my review")
     parameter_name = "reviewed"
 
+    # my_score: her own rating, joined by Application.objects.for_reviewer.
+    conditions = {"todo": Q(my_score__isnull=True), "done": Q(my_score__isnull=False)}
+
     def lookups(self, request, model_admin):
         return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
-
-    def queryset(self, request, queryset):
-        # my_score: her own rating, joined by Application.objects.for_reviewer.
-        if self.value() == "todo":
-            return queryset.filter(my_score__isnull=True)
-        if self.value() == "done":
-            return queryset.filter(my_score__isnull=False)
-        return queryset
 
 
 # A reviewer's queue: the list a reviewer with assignments opens by default.

@@ -123,7 +123,16 @@ class FilterParametersOnly:
 
 
 class OfferedChoicesFilter(SimpleListFilter):
-    """A simple list filter that takes only the values it offers: any other is a 400."""
+    """
+    A simple list filter that takes only the values it offers: any other is a 400. Where
+    each choice is one fixed condition, `conditions` ({value: Q}) is all its queryset().
+    """
+
+    conditions = {}
+
+    def queryset(self, request, queryset):
+        condition = self.conditions.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, Func, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from .admin_filters import (
     DirectionFilter,
     DirectionLink,
     ScoreFilter,
-    averages,
     in_tree_order,
     links_within,
     score_bounds,
@@ -275,10 +274,11 @@ def per_week(weeks=WEEKS, today=None):
 def score_spread(link, total, show_scores):
     """
     (a Bar per rounded average score 1–5, or [] unless `show_scores`; the Bar of the
-    applications without any review yet), in one query over the reviews.
+    applications without any review yet), in one query over the stored means, the
+    column the list's score filter reads.
     """
-    counts = averages().aggregate(
-        **{str(n): Count("application", filter=Q(**score_bounds(n))) for n in SCORES}
+    counts = Application.objects.aggregate(
+        **{str(n): Count("pk", filter=score_bounds(n)) for n in SCORES}
     )
     name = ScoreFilter.parameter_name
     buckets = [Bar(str(n), counts[str(n)], link(**{name: n})) for n in SCORES]

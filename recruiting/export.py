@@ -217,8 +217,9 @@ def review_cells(application, reviewers, viewer):
     """
     reviews = {review.reviewer_id: review for review in application.reviews.all()}
     shown = reviews if viewer is None or viewer in reviews else {}
-    ratings = [review.rating for review in shown.values()]
-    cells = [len(reviews), f"{sum(ratings) / len(ratings):.2f}" if ratings else ""]
+    # The mean the site keeps with the application (Application.update_rating_average).
+    average = application.rating_average if shown else None
+    cells = [len(reviews), "" if average is None else f"{average:.2f}"]
     for reviewer in reviewers:
         review = shown.get(reviewer)
         cells += [review.rating, review.comment] if review else ["", ""]

@@ -672,11 +672,6 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["created_at"]
-        indexes = [
-            # Averages per application (the list's, the dashboard's spread, the score
-            # filter) read from this index alone.
-            models.Index(fields=["application", "rating"], name="review_rating_idx"),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer"], name="one_review_per_reviewer"

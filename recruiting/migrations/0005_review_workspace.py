@@ -42,9 +42,5 @@ class Migration(migrations.Migration):
             model_name='application',
             index=models.Index(fields=['position', 'stage'], name='application_position_stage_idx'),
         ),
-        migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['application', 'rating'], name='review_rating_idx'),
-        ),
         migrations.RunPython(store_rating_averages, migrations.RunPython.noop),
     ]
