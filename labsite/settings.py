@@ -239,6 +239,16 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Applications
 CV_MAX_BYTES = envint("CV_MAX_BYTES", str(10 * 1024 * 1024))
+# Every CV is opened at submit by a separate process held to these bounds (pdfcheck.py):
+# a hostile file is refused in seconds and cannot exhaust the web worker's memory.
+CV_CHECK_SECONDS = envint("CV_CHECK_SECONDS", "3")
+CV_CHECK_MEMORY_MB = envint("CV_CHECK_MEMORY_MB", "512")
+# The worker reads a CV's text later, with looser bounds, at most this many pages and
+# characters of it.
+CV_READ_SECONDS = envint("CV_READ_SECONDS", "60")
+CV_READ_MEMORY_MB = envint("CV_READ_MEMORY_MB", "1024")
+CV_READ_MAX_PAGES = envint("CV_READ_MAX_PAGES", "50")
+CV_TEXT_MAX_CHARS = envint("CV_TEXT_MAX_CHARS", "200000")
 APPLY_RATE_LIMIT = envint("APPLY_RATE_LIMIT", "5")  # accepted per client IP per hour; 0 = off
 # Forms refused (422) per client IP per hour: typos do not use up APPLY_RATE_LIMIT, but a
 # bot sending bad forms is stopped. 0 = off.

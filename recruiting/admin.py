@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import (
     FileResponse,
     Http404,
@@ -43,12 +43,14 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from . import dashboard, emails, export, review
+from . import corroboration, dashboard, emails, export, review, tasks
 from .admin_filters import (
     NOT_FILTERS,
     QUEUE,
     AssignedFilter,
     CriterionFilter,
+    CVTextFilter,
+    CVWarningFilter,
     DirectionFilter,
     MyReviewFilter,
     ScoreFilter,
@@ -65,6 +67,7 @@ from .models import (
     Advisor,
     Application,
     Claim,
+    CVText,
     Lab,
     Message,
     MessageTemplate,
@@ -190,8 +193,15 @@ class PositionAdmin(OrderedContentAdmin):
 
 @admin.register(Requirement)
 class RequirementAdmin(OrderedContentAdmin):
-    list_display = ("short_title", "keywords", "is_active", "order")
+    list_display = ("short_title", "keywords", "main_author", "is_active", "order")
     list_editable = ("is_active", "order")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"keywords", "main_author"} & set(form.changed_data):
+            # The claims of this criterion are checked against their CVs again, by the
+            # worker: with the application's commit, in the same transaction.
+            tasks.recheck_requirement.enqueue(obj.pk)
 
 
 # ---------------------------------------------------------------------------
@@ -210,6 +220,15 @@ class ApplicationChangeList(ChangeList):
         ordering = super().get_ordering(request, queryset)
         keys = review.keys_of(ordering, self.lookup_opts)
         return ordering if keys is None else [key.order_by() for key in keys]
+
+
+    def get_results(self, request):
+        super().get_results(request)
+        # The "claims in the CV" column: the page's claims in one query.
+        prefetch_related_objects(
+            self.result_list,
+            Prefetch("claims", queryset=Claim.objects.select_related("requirement")),
+        )
 
 
 class QueueChangeList(ApplicationChangeList):
@@ -373,6 +392,13 @@ CV_INLINE_POLICY = {
     "frame-ancestors": ["'self'"],
 }
 
+# How the list marks a claim by what its CV says of it (Claim.cv_state; "" not read yet).
+CV_STATE_MARKS = {
+    corroboration.State.CORROBORATED: "✓",
+    corroboration.State.PARTLY: "◐",
+    corroboration.State.NOT_FOUND: "✗",
+}
+
 # The most applications a search finds that the list then reads by id (get_search_results).
 SEARCH_IDS_AT_ONCE = 500
 
@@ -384,7 +410,9 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         "position_name",
         "school",
         "degree",
+        "corroborated",
         "priority",
+        "claims_in_cv",
         "stage",
         "stage_message",
         "my_score",
@@ -393,8 +421,9 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         "cv_column",
     )
     list_select_related = ("position",)
-    ordering = ("-priority", "-submitted_at")
+    ordering = ("-corroborated", "-priority", "-submitted_at")
     list_filter = (
+        CVTextFilter,
         AssignedFilter,
         MyReviewFilter,
         "stage",
@@ -402,6 +431,7 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         DirectionFilter,
         CriterionFilter,
         ScoreFilter,
+        CVWarningFilter,
         "degree",
         "submitted_at",
     )
@@ -436,7 +466,9 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
                     "scholar_link",
                     "statement",
                     "cv_link",
+                    "cv_warnings",
                     "priority",
+                    "corroborated",
                     "submitted_at",
                     "language_name",
                     "consent_at",
@@ -621,10 +653,37 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
 
     @admin.display(description=_("CV"))
     def cv_column(self, application):
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>',
             reverse("admin:recruiting_application_cv", args=[application.pk]),
             gettext("Open CV"),
+        )
+        warnings = application.cv_flag_labels
+        if not warnings:
+            return link
+        return format_html(
+            '{} <span class="cv-warning">⚠ {}</span>', link, "; ".join(map(str, warnings))
+        )
+
+    @admin.display(description=_("CV warnings"))
+    def cv_warnings(self, application):
+        return "; ".join(map(str, application.cv_flag_labels)) or "–"
+
+    @admin.display(description=_("claims in the CV"))
+    def claims_in_cv(self, application):
+        """Each claimed criterion with what the CV says of it: ✓ corroborated, ◐, ✗."""
+        return format_html_join(
+            " ",
+            '<span class="cv-state cv-{}" title="{}">{} {}</span>',
+            (
+                (
+                    claim.cv_state or "pending",
+                    " ".join(map(str, claim.finding.explanations())) if claim.finding else "",
+                    CV_STATE_MARKS.get(claim.cv_state, "…"),
+                    claim.requirement.short_title,
+                )
+                for claim in application.claims.all()
+            ),
         )
 
     @admin.display(description=_("CV"))
@@ -732,14 +791,25 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         application = self.get_object(request, unquote(object_id))
         if application is None or not self.has_view_or_change_permission(request, application):
             return super().change_view(request, object_id, form_url, extra_context)
+        cv = CVText.objects.filter(application=application).only("state", "text").first()
         claims = [
-            {"claim": claim, "evidence": linkify(claim.evidence)}
+            {
+                "claim": claim,
+                "evidence": linkify(claim.evidence),
+                "finding": claim.finding,
+                "snippets": corroboration.snippets(
+                    cv.text, claim.finding.keywords_in_both + claim.finding.links_in_cv
+                )
+                if claim.finding and cv
+                else [],
+            }
             for claim in application.claims.select_related("requirement")
         ]
         others = application.reviews.exclude(reviewer=request.user).count()
         context = {
             "application": application,
             "claims": claims,
+            "cv_text": cv,
             "directions": ", ".join(
                 str(d) for d in application.directions.select_related("parent")
             ),

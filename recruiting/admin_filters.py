@@ -1,15 +1,16 @@
 """
 The applications list's own filters where Django has none: a research direction with its
-branches, the average review score, a criterion claimed, and a reviewer's queue
-(assigned to her, reviewed by her or not). The dashboard links to them (dashboard.py), so
+branches, the average review score, a criterion claimed, a reviewer's queue (assigned to
+her, reviewed by her or not), words in the CVs and the CVs' warnings. The dashboard links to them (dashboard.py), so
 each of its numbers opens the list of exactly the applications it counts.
 """
 
+from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lookups import OfferedChoicesFilter
-from .models import Application, Claim, Requirement, ResearchDirection
+from .models import Application, Claim, CVText, Requirement, ResearchDirection
 
 DirectionLink = Application.directions.through
 
@@ -145,6 +146,53 @@ class MyReviewFilter(OfferedChoicesFilter):
 
     def lookups(self, request, model_admin):
         return [("todo", _("Not yet reviewed by me")), ("done", _("Reviewed by me"))]
+
+
+class CVWarningFilter(OfferedChoicesFilter):
+    title = _("CV warnings")
+    parameter_name = "cv_warning"
+
+    conditions = {"yes": ~Q(cv_flags=""), "no": Q(cv_flags="")}
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With a warning")), ("no", _("Without"))]
+
+
+class CVTextFilter(admin.SimpleListFilter):
+    """
+    Words to find in the CVs' text ("who has Kaggle in the CV"): a search box in the
+    filters, which keeps the list's other filters, search and order.
+    """
+
+    title = _("in the CVs")
+    parameter_name = "cv"
+    template = "admin/recruiting/cv_text_filter.html"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        # The list's other parameters (filters, search, order), but not its page.
+        hidden = [
+            (name, value)
+            for name, values in changelist.params.items()
+            if name not in (self.parameter_name, "p")
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {
+            "value": self.value() or "",
+            "hidden": hidden,
+            "clear": changelist.get_query_string(remove=[self.parameter_name, "p"]),
+        }
+
+    def queryset(self, request, queryset):
+        words = (self.value() or "").strip()
+        if not words:
+            return queryset
+        return queryset.filter(pk__in=CVText.objects.matching(words).values("application_id"))
 
 
 # A reviewer's queue: the list a reviewer with assignments opens by default.

@@ -1,7 +1,9 @@
 """
-The CSV export of applications: one row each, one column per criterion with its evidence,
-then the reviews: their number, the average rating and a score and a comment column per
-reviewer; UTF-8 with a byte order mark, so that Excel reads the Chinese.
+The CSV export of applications: one row each, one column per criterion with its evidence
+and one with what the CV says of it (and the author position, for a criterion that asks
+for main authorship), then the reviews: their number, the average rating and a score and
+a comment column per reviewer; UTF-8 with a byte order mark, so that Excel reads the
+Chinese.
 
 Blind first, as in the admin: staff who are not superusers see the other reviewers'
 scores, comments and the average only of the applications they have reviewed themselves.
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .corroboration import POSITION_LABELS, State
 from .models import Application, Claim, Requirement, ResearchDirection, Review
 
 # Applications read from the database at a time: with a 2,000-character statement and
@@ -30,6 +33,13 @@ from .models import Application, Claim, Requirement, ResearchDirection, Review
 CHUNK_SIZE = 500
 # Rows are sent in pieces of about this many characters, not one write per row.
 PIECE_SIZE = 32 * 1024
+
+# Claim.cv_state as the export writes it; a claim whose CV is not read yet: "not checked".
+CV_STATE_CELLS = {
+    State.CORROBORATED: "corroborated",
+    State.PARTLY: "partly",
+    State.NOT_FOUND: "not found",
+}
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,7 +78,8 @@ FIELDS = [
     (lambda: _("submitted"), lambda a: _when(a.submitted_at)),
     (lambda: _("stage"), _label("stage")),
     (lambda: _("ended"), lambda a: _when(a.ended_at)),
-    (lambda: _("criteria met"), lambda a: a.priority),
+    (lambda: _("criteria corroborated"), lambda a: a.corroborated),
+    (lambda: _("criteria claimed"), lambda a: a.priority),
     (lambda: _("position"), lambda a: a.position),
     (lambda: _("full name"), lambda a: a.full_name),
     (lambda: _("e-mail"), lambda a: a.email),
@@ -106,7 +117,7 @@ def export_queryset(queryset):
             Prefetch("reviews", queryset=Review.objects.order_by()),
         )
         # The admin list's order (with its -pk tie-break), which an index serves.
-        .order_by("-priority", "-submitted_at", "-pk")
+        .order_by("-corroborated", "-priority", "-submitted_at", "-pk")
     )
 
 
@@ -134,6 +145,10 @@ def applications_csv(queryset, request=None):
         header.append(_("CV"))
         header += [_("Criterion: %(criterion)s") % {"criterion": r} for r in requirements]
         header.append(_("keywords found"))
+        for r in requirements:
+            header.append(_("%(criterion)s: in the CV") % {"criterion": r.short_title})
+            if r.main_author:
+                header.append(_("%(criterion)s: author position") % {"criterion": r.short_title})
         header += [_("number of reviews"), _("average rating")]
         for name in reviewers.values():
             header += [
@@ -207,7 +222,31 @@ def row(application, requirements, cv_url):
     claims = {claim.requirement_id: claim for claim in application.claims.all()}
     cells += [claims[r.pk].evidence if r.pk in claims else "" for r in requirements]
     cells.append("; ".join(c.keywords_found for c in claims.values() if c.keywords_found))
+    for r in requirements:
+        claim = claims.get(r.pk)
+        cells.append(cv_state_cell(claim))
+        if r.main_author:
+            cells.append(author_position_cell(claim))
     return cells
+
+
+def cv_state_cell(claim):
+    """
+    What the CV says of a claim, in the same English words in every language, so that a
+    spreadsheet filters any export alike: empty when the criterion was not claimed.
+    """
+    if claim is None:
+        return ""
+    return CV_STATE_CELLS.get(claim.cv_state, "not checked")
+
+
+def author_position_cell(claim):
+    """The author positions the evidence states ("first author; second author")."""
+    if claim is None or not claim.author_position:
+        return ""
+    positions = claim.author_position.split(",")
+    with translation.override("en"):
+        return "; ".join(str(POSITION_LABELS.get(p, p)) for p in positions)
 
 
 def review_cells(application, reviewers, viewer):

@@ -8,6 +8,7 @@ application's priority. Keywords found in the evidence are recorded for reviewer
 never refuse anyone.
 """
 
+import logging
 import re
 import unicodedata
 
@@ -25,12 +26,52 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext
 
+from . import cvcheck
 from .layouts import application_form_helper
 from .links import links_in
 from .models import APPLICANT_FIELDS, Application, Claim, Position, Requirement, ResearchDirection
 
 EVIDENCE_MIN_LENGTH = 10
 EVIDENCE_MAX_LENGTH = 1000
+
+logger = logging.getLogger(__name__)
+
+# Why a file that starts like a PDF is still refused as a CV (cvcheck.PDFReport.problem):
+# (message, error code). Anything else the check reports reads as "unreadable".
+CV_PROBLEMS = {
+    "html": (
+        _(
+            "This file is not a plain PDF: it also holds web-page code. Save your CV as a "
+            "PDF again (for example with Print → Save as PDF) and attach that file."
+        ),
+        "cv_html",
+    ),
+    "encrypted": (
+        _(
+            "This PDF is protected by a password or encryption, so we cannot open it. Save "
+            "your CV as a PDF without protection and attach that file."
+        ),
+        "cv_encrypted",
+    ),
+    "no_pages": (
+        _("This PDF has no pages. Attach your CV as a PDF file with its pages."),
+        "cv_no_pages",
+    ),
+    "too_complex": (
+        _(
+            "This PDF took too long to open. Save your CV as a simpler PDF (for example "
+            "with Print → Save as PDF) and attach that file."
+        ),
+        "cv_too_complex",
+    ),
+    "unreadable": (
+        _(
+            "This PDF cannot be opened: it may be damaged or incomplete. Save your CV as a "
+            "PDF again and attach that file."
+        ),
+        "cv_unreadable",
+    ),
+}
 
 HTTP_URL_MESSAGE = _("Enter a full web address that starts with http:// or https://.")
 http_url = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
@@ -282,6 +323,7 @@ class ApplicationForm(forms.ModelForm):
             "size": _megabytes(settings.CV_MAX_BYTES)
         }
         self.cv_too_large = cv_too_large
+        self.cv_report = None  # what cvcheck.check found in the CV (clean_cv)
         if cv_too_large:
             # The upload handler dropped the file; clean_cv says why.
             self.fields["cv"].required = False
@@ -340,7 +382,27 @@ class ApplicationForm(forms.ModelForm):
                 ),
                 code="not_pdf_content",
             )
+        self.cv_report = self._open_cv(cv)
         return cv
+
+    def _open_cv(self, cv):
+        """
+        Open the CV in a bounded process (cvcheck.check) and refuse one that cannot be a
+        CV; what it holds that a CV should not (JavaScript, actions…) is only flagged to
+        staff. None when the check could not run: the worker checks the file later.
+        """
+        cv.seek(0)
+        data = cv.read()
+        cv.seek(0)
+        try:
+            report = cvcheck.check(data)
+        except cvcheck.CheckerUnavailable:
+            logger.exception("the CV check could not run: the CV is accepted unchecked")
+            return None
+        if report.problem:
+            message, code = CV_PROBLEMS.get(report.problem, CV_PROBLEMS["unreadable"])
+            raise forms.ValidationError(message, code=code)
+        return report
 
     def clean(self):
         cleaned_data = super().clean()

@@ -3,6 +3,8 @@ The lab's page content (edited in the admin in Chinese and English: translation.
 applications sent through the site, and the e-mails of the outbox.
 """
 
+import functools
+import operator
 import re
 import secrets
 import uuid
@@ -11,13 +13,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from . import corroboration
 
 # ---------------------------------------------------------------------------
 # Page content
@@ -250,6 +254,14 @@ class Requirement(OrderedContent):
             "shown to reviewers; they never refuse an applicant."
         ),
     )
+    main_author = models.BooleanField(
+        _("asks for main authorship"),
+        default=False,
+        help_text=_(
+            "The author position stated in the evidence is checked: first, co-first or "
+            "corresponding author corroborates the claim; second author or lower does not."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RequirementQuerySet.as_manager()
@@ -269,9 +281,8 @@ class Requirement(OrderedContent):
         return [k.strip() for k in self.keywords.replace("，", ",").split(",") if k.strip()]
 
     def keywords_in(self, evidence):
-        """The keywords of this requirement that occur in the evidence (case-insensitive)."""
-        folded = evidence.casefold()
-        return [k for k in self.keyword_list if k.casefold() in folded]
+        """The keywords of this requirement that occur in the evidence (corroboration.py)."""
+        return corroboration.keywords_in(self.keyword_list, evidence)
 
 
 # ---------------------------------------------------------------------------
@@ -444,7 +455,28 @@ class Application(models.Model):
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
 
     priority = models.PositiveSmallIntegerField(
-        _("criteria met"), default=0, db_index=True, help_text=_("How many criteria are claimed.")
+        _("criteria claimed"),
+        default=0,
+        db_index=True,
+        help_text=_("How many criteria the applicant ticked, each with its evidence."),
+    )
+    corroborated = models.PositiveSmallIntegerField(
+        _("criteria corroborated"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "How many claimed criteria the CV corroborates: every keyword of the criterion "
+            "and every link in the evidence is also in the CV, and for a paper the evidence "
+            "states a main author position. The list shows these first, then criteria "
+            "claimed, then the newest."
+        ),
+    )
+    cv_flags = models.CharField(
+        _("CV warnings"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("What the CV holds that a CV should not, or that it has no text."),
     )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.NEW, db_index=True
@@ -468,13 +500,14 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        ordering = ["-priority", "-submitted_at"]
+        ordering = ["-corroborated", "-priority", "-submitted_at"]
         indexes = [
             models.Index(fields=["email", "position"]),
             # The admin list's default order (ordering, then Django's -pk): a page of it
             # is the first rows of this index, not a sort of every application.
             models.Index(
-                fields=["-priority", "-submitted_at", "-id"], name="application_list_idx"
+                fields=["-corroborated", "-priority", "-submitted_at", "-id"],
+                name="application_list_idx",
             ),
             # The dashboard's position × stage table, counted from this index alone.
             models.Index(fields=["position", "stage"], name="application_position_stage_idx"),
@@ -567,6 +600,11 @@ class Application(models.Model):
         self.rating_average = average
 
     @property
+    def cv_flag_labels(self):
+        """The CV's warnings, in words (CV_FLAGS)."""
+        return [CV_FLAGS.get(flag, flag) for flag in self.cv_flags.split(",") if flag]
+
+    @property
     def language_name(self):
         """The applicant's language by its own name ("中文", "English"), not its code."""
         return dict(settings.LANGUAGES).get(self.language, self.language)
@@ -595,8 +633,84 @@ APPLICANT_FIELDS = (
 )
 
 
+# What the CV check (pdfcheck.py) flags to staff, never a reason to refuse a CV.
+CV_FLAGS = {
+    "javascript": _("holds JavaScript"),
+    "open_action": _("runs an action when opened"),
+    "additional_actions": _("runs actions on events"),
+    "embedded_files": _("carries embedded files"),
+    "launch": _("can launch a program"),
+    "no_text": _("has no text (a scan?)"),
+    "not_checked": _("not checked yet"),
+}
+
+
+class CVTextQuerySet(models.QuerySet):
+    def matching(self, query):
+        """
+        The CV texts holding every word of the query. On PostgreSQL a full-text search
+        with the GIN index of migration 0006 (Chinese as pairs of characters:
+        corroboration.search_document); elsewhere a LIKE of each word.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(*[models.Q(text__icontains=word) for word in words])
+        from django.contrib.postgres.search import SearchQuery, SearchVectorField
+
+        queries = [
+            SearchQuery(phrase, config="simple", search_type="phrase")
+            for phrase in corroboration.search_phrases(query)
+        ]
+        if not queries:
+            return self.none()
+        document = models.Func(
+            models.F("search_document"),
+            template="to_tsvector('simple'::regconfig, %(expressions)s)",
+            output_field=SearchVectorField(),
+        )
+        return self.alias(document=document).filter(
+            document=functools.reduce(operator.and_, queries)
+        )
+
+
+class CVText(models.Model):
+    """
+    The text of an application's CV and the links it carries, read by the worker after
+    the application was sent (tasks.read_cv); no row yet means not read yet.
+    """
+
+    class State(models.TextChoices):
+        READ = "read", _("read")
+        FAILED = "failed", _("could not be read")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="cv_text"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    # The text as PostgreSQL's full-text search indexes it (corroboration.search_document):
+    # Chinese as overlapping pairs of characters. See migration 0006 for the index.
+    search_document = models.TextField(blank=True)
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    objects = CVTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("CV text")
+        verbose_name_plural = _("CV texts")
+
+    def __str__(self):
+        return str(self.application)
+
+
 class Claim(models.Model):
     """An applicant's claim to meet one requirement, with the evidence they gave."""
+
+    CVState = corroboration.State
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="claims", verbose_name=_("application")
@@ -606,6 +720,13 @@ class Claim(models.Model):
     )
     evidence = models.TextField(_("evidence"))
     keywords_found = models.CharField(_("keywords found"), max_length=500, blank=True)
+    # What the CV corroborates (corroboration.py), set once the worker read the CV; empty
+    # until then.
+    cv_state = models.CharField(
+        _("in the CV"), max_length=20, choices=corroboration.State.choices, blank=True
+    )
+    cv_findings = models.JSONField(_("found in the CV"), default=dict, blank=True)
+    author_position = models.CharField(_("author position"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("criterion claimed")
@@ -619,6 +740,13 @@ class Claim(models.Model):
 
     def __str__(self):
         return str(self.requirement)
+
+    @functools.cached_property
+    def finding(self):
+        """What the CV corroborates of this claim (corroboration.Finding); None until read."""
+        if not self.cv_state:
+            return None
+        return corroboration.Finding.from_json(self.cv_findings)
 
 
 class StageChange(models.Model):

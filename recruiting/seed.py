@@ -460,6 +460,8 @@ REQUIREMENTS = [
             "in the author list.",
         },
         "keywords": "ICML, NeurIPS, ICLR, CVPR, ICCV, WWW, KDD, SIGMOD, VLDB",
+        # "作为主要作者": the evidence's author position is checked (corroboration.py).
+        "main_author": True,
     },
     {
         "short_title": {"zh_hans": "研究与开源经验", "en": "Research and open source"},

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import emails
+from . import emails, tasks
 from .models import Application, Claim
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ def submit_application(form, *, language, origin):
     application.consent_at = timezone.now()
     application.privacy_notice_version = settings.PRIVACY_NOTICE_VERSION
     application.priority = len(claims)
+    report = form.cv_report  # None when the check could not run: the worker does it
+    application.cv_flags = ",".join(report.flags) if report else "not_checked"
     # A random name (models.cv_upload_to): the applicant's file name is never used.
     upload = form.cleaned_data["cv"]
     cv_field = application.cv.field
@@ -39,6 +41,8 @@ def submit_application(form, *, language, origin):
                 claim.application = application
             Claim.objects.bulk_create(claims)
             emails.queue_application_emails(application, origin)
+            # Read off the request path, once the CV below is stored and committed.
+            tasks.read_cv.enqueue(application.pk)
             stored_name = cv_field.storage.save(
                 intended_name, upload, max_length=cv_field.max_length
             )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from . import emails
+from . import cvreading, emails
 from .models import Application, Message
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,18 @@ def send_status_links(email, position_slug, origin):
     )
     for application in applications:
         emails.queue_applicant_email(Message.Kind.STATUS_LINK, application, origin)
+
+
+@task()
+def read_cv(application_pk):
+    """Read an application's CV and check its claims against it (cvreading.read_cv)."""
+    return cvreading.read_cv(application_pk)
+
+
+@task()
+def recheck_requirement(requirement_pk):
+    """Check again the claims of a criterion whose keywords or rules an editor changed."""
+    return cvreading.recheck_requirement(requirement_pk)
 
 
 def recover_lost_work():

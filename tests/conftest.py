@@ -78,6 +78,7 @@ def lab(db):
             "ICML, NeurIPS, ICLR, CVPR, ICCV, WWW, KDD, SIGMOD, VLDB",
             evidence_prompt_zh_hans="会议名称与年份、论文题目和链接。",
             evidence_prompt_en="The conference and year, the paper's title and link.",
+            main_author=True,
         ),
         research=requirement(2, "研究与开源经验", "Research and open source", "PyTorch"),
         internship=requirement(3, "实习成果", "Internship results"),

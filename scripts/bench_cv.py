@@ -1,0 +1,76 @@
+"""
+How long opening a CV takes: `cvcheck.check` (at submit) and `cvcheck.read` (in the
+worker) for a 1-page, a 10-page and a 10 MB CV, and `check` of a compression bomb.
+
+    .venv/bin/python scripts/bench_cv.py [--runs 7]
+
+The CVs are the tests' (tests/pdfs.py); the bounds are the settings' (CV_CHECK_*,
+CV_READ_*). "check" is what a submit pays: the warm spare takes the file (the script
+waits between runs, as submits are apart, so that the next spare is past its imports).
+"check, cold" starts its child for the file: what the first submit of a process pays.
+Prints the median of each in ms.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ["DJANGO_SETTINGS_MODULE"] = "labsite.test_settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from recruiting import cvcheck  # noqa: E402
+from tests import pdfs  # noqa: E402
+
+SPARE_WARM_UP = 0.5  # seconds between two checks: the spare imports pypdf meanwhile
+
+
+def median_ms(runs, call, before=lambda: None):
+    times = []
+    for _ in range(runs):
+        before()
+        started = time.perf_counter()
+        report = call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), report
+
+
+def without_spare():
+    with cvcheck._spare_lock:
+        if cvcheck._spare is not None:
+            cvcheck._discard(cvcheck._spare)
+            cvcheck._spare = None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    cases = [
+        ("1 page", pdfs.cv(pdfs.CHINESE_CV, links=["https://github.com/lihua"]), True),
+        ("10 pages", pdfs.ten_pages(), True),
+        ("10 MB", pdfs.big_cv(), True),
+        ("bomb", pdfs.compression_bomb(), False),
+    ]
+    print(f"{'CV':<10}{'bytes':>11}{'check':>9}{'check, cold':>13}{'read':>9}  outcome")
+    for name, data, readable in cases:
+        cvcheck.check(data)  # a warm spare for the first run
+        check, report = median_ms(
+            runs, lambda data=data: cvcheck.check(data), lambda: time.sleep(SPARE_WARM_UP)
+        )
+        cold, _ = median_ms(runs, lambda data=data: cvcheck.check(data), without_spare)
+        read = median_ms(runs, lambda data=data: cvcheck.read(data))[0] if readable else None
+        outcome = report.problem or f"accepted, pages={report.pages}"
+        read_text = f"{read:9.0f}" if read is not None else f"{'-':>9}"
+        print(f"{name:<10}{len(data):>11,}{check:9.0f}{cold:13.0f}{read_text}  {outcome}")
+
+
+if __name__ == "__main__":
+    main()
