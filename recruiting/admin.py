@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q
 from django.http import (
     FileResponse,
     Http404,
@@ -221,13 +221,12 @@ class ApplicationChangeList(ChangeList):
         keys = review.keys_of(ordering, self.lookup_opts)
         return ordering if keys is None else [key.order_by() for key in keys]
 
-
     def get_results(self, request):
         super().get_results(request)
-        # The "claims in the CV" column: the page's claims in one query.
-        prefetch_related_objects(
-            self.result_list,
-            Prefetch("claims", queryset=Claim.objects.select_related("requirement")),
+        # The "claims in the CV" column: the page's claims in one query, once the page is
+        # read (an action reads none).
+        self.result_list = self.result_list.prefetch_related(
+            Prefetch("claims", queryset=Claim.objects.select_related("requirement"))
         )
 
 

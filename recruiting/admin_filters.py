@@ -185,7 +185,8 @@ class CVTextFilter(admin.SimpleListFilter):
         yield {
             "value": self.value() or "",
             "hidden": hidden,
-            "clear": changelist.get_query_string(remove=[self.parameter_name, "p"]),
+            # The list without this search, as other filters' choices link to.
+            "query_string": changelist.get_query_string(remove=[self.parameter_name, "p"]),
         }
 
     def queryset(self, request, queryset):

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from . import cvreading, emails
+from . import cvcheck, cvreading, emails
 from .models import Application, Message
 
 logger = logging.getLogger(__name__)
+
+CV_READ_RETRY = datetime.timedelta(minutes=5)
 
 
 @task()
@@ -42,7 +44,14 @@ def send_status_links(email, position_slug, origin):
 @task()
 def read_cv(application_pk):
     """Read an application's CV and check its claims against it (cvreading.read_cv)."""
-    return cvreading.read_cv(application_pk)
+    try:
+        return cvreading.read_cv(application_pk)
+    except cvcheck.CheckerUnavailable:
+        # The machine could not start the reading process (out of processes or memory):
+        # try again later rather than record the CV as unreadable.
+        logger.exception("the CV could not be read now", extra={"application_id": application_pk})
+        read_cv.using(run_after=timezone.now() + CV_READ_RETRY).enqueue(application_pk)
+        return "retry"
 
 
 @task()

@@ -166,14 +166,14 @@ def measure(reviewer, application, how_many):
     pages = [
         ("screen, from her queue", from_list("assigned=me&reviewed=todo"), True),
         ("screen, from the unfiltered list", from_list(""), True),
-        ("screen, by stage, newest first", from_list("stage__exact=new&o=-10"), True),
+        ("screen, by stage, newest first", from_list("stage__exact=new&o=-12"), True),
         (
             "screen, by stage and position, by my score",
-            from_list(f"stage__exact=new&position__id__exact={position}&o=-8"),
+            from_list(f"stage__exact=new&position__id__exact={position}&o=-10"),
             True,
         ),
-        ("screen, by average rating, then name", from_list("o=-9.1"), False),
-        ("list, by average rating, then name", f"{applications}?assigned=all&o=-9.1", False),
+        ("screen, by average rating, then name", from_list("o=-11.1"), False),
+        ("list, by average rating, then name", f"{applications}?assigned=all&o=-11.1", False),
         (
             "inline CV",
             reverse("admin:recruiting_application_cv_inline", args=[application.pk]),

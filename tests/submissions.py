@@ -14,7 +14,6 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 
 
-
 def _one_page_pdf(text, padding=0):
     """
     A well-formed one-page PDF showing one line of ASCII text, with a correct cross-

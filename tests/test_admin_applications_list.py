@@ -43,7 +43,8 @@ def test_list_shows_the_columns_staff_sort_by(reviewer_client):
         "Position",
         "School",
         "Current degree",
-        "Criteria met",
+        "Criteria corroborated",
+        "Criteria claimed",
         "Stage",
         "Average rating",
         "Submitted",
@@ -281,9 +282,10 @@ def test_the_default_order_is_read_from_an_index_on_postgresql(reviewer_client):
 # Session, user, the user's and their groups' permissions, whether the reviewer has
 # applications assigned (the bare list then opens her queue), the filters' choices
 # (positions, directions, criteria), the count and the page of applications (ratings and
-# her own score included): the same for 1 or 200 rows. A search asks about assignments
+# her own score included) and their claims (the "claims in the CV" column): the same for
+# 1 or 200 rows. A search asks about assignments
 # no more but reads its matches once more (get_search_results).
-LIST_QUERIES = 10
+LIST_QUERIES = 11
 
 
 @pytest.mark.django_db

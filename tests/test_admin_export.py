@@ -89,7 +89,8 @@ def test_one_row_per_selected_application_with_every_field(reviewer_client):
     expected = {
         "ID": str(application.pk),
         "stage": "Interview",
-        "criteria met": "1",
+        "criteria corroborated": "0",
+        "criteria claimed": "1",
         "position": "Research assistant",
         "full name": "张三",
         "e-mail": "zhangsan@example.com",

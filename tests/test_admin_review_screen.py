@@ -140,16 +140,17 @@ def test_the_inline_cv_is_refused_to_anyone_who_may_not_review(editor_client, ro
 @pytest.mark.parametrize(
     "filters",
     [
-        "",  # the default order: most criteria first, then newest
+        "",  # the default order: most criteria corroborated, then claimed, then newest
         "stage__exact=new",
-        # Columns count from the checkbox (0): 1 name, 5 criteria met, 8 my score,
-        # 9 average rating, 10 submitted.
+        # Columns count from the checkbox (0): 1 name, 5 criteria corroborated, 6 criteria
+        # claimed, 10 my score, 11 average rating, 12 submitted.
         "o=1",  # by name
-        "o=-8",  # by my score, highest first (nullable: unrated last)
-        "o=8.1",  # my score ascending, then name
-        "o=-9",  # by average rating (blind: hers only where she rated)
-        "o=9.-10",  # average ascending, then newest
-        "reviewed=todo&o=5",
+        "o=-10",  # by my score, highest first (nullable: unrated last)
+        "o=10.1",  # my score ascending, then name
+        "o=-11",  # by average rating (blind: hers only where she rated)
+        "o=11.-12",  # average ascending, then newest
+        "reviewed=todo&o=6",
+        "o=5.-6",  # fewest corroborated first, then most claimed
         "q=applicant",
     ],
 )
@@ -324,7 +325,7 @@ def test_the_screen_runs_the_same_queries_whatever_the_claims_reviews_and_list(
         ReviewFactory(application=application)
     for _ in range(others):
         ApplicationFactory(cv=None)
-    url = change_url(application, "stage__exact=new&o=-8")
+    url = change_url(application, "stage__exact=new&o=-10")
     reviewer_client.get(url)  # the session and content types, once
     with django_assert_num_queries(SCREEN_QUERIES):
         response = reviewer_client.get(url)
@@ -334,6 +335,6 @@ def test_the_screen_runs_the_same_queries_whatever_the_claims_reviews_and_list(
 
 # Session, user, permissions (the user's and the groups'); the application (the screen's
 # and the form's, each with its position and directions), its claims, others' reviews
-# counted, her own review looked for; the queue (the list filters' choices, the current row, previous, next); the reviewers offered for assignment and
+# counted, her own review looked for; the CV's text (for the claims' snippets); the queue (the list filters' choices, the current row, previous, next); the reviewers offered for assignment and
 # those assigned; the two review inlines; the timeline (stage changes, e-mails).
-SCREEN_QUERIES = 27
+SCREEN_QUERIES = 28

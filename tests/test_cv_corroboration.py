@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from recruiting import cvcheck
@@ -192,7 +193,11 @@ def test_second_author_does_not_corroborate_a_main_author_claim(client, lab, run
     assert claim.cv_state == Claim.CVState.PARTLY
     assert claim.author_position == "second"
     assert application.corroborated == 0
-    assert any("second author" in str(line) for line in claim.finding.explanations())
+    with translation.override("en"):
+        explanations = claim.finding.explanations()
+    assert "The evidence says: second author; this criterion asks for a main author" in (
+        explanations
+    )
 
 
 def test_a_scan_without_text_is_flagged_and_corroborates_nothing(client, lab, run_worker):
@@ -216,9 +221,7 @@ def test_a_missing_cv_file_is_recorded_not_retried_forever(lab, run_worker):
     assert claims_of(application)[lab.paper.pk].cv_state == Claim.CVState.NOT_FOUND
 
 
-def test_changing_a_criterions_keywords_checks_its_claims_again(
-    admin_client, lab, run_worker
-):
+def test_changing_a_criterions_keywords_checks_its_claims_again(admin_client, lab, run_worker):
     application = ApplicationFactory(
         position=lab.ra,
         claims={lab.internship: "Research intern at ByteDance, 2024."},
@@ -342,7 +345,9 @@ def test_the_csv_has_a_column_per_criterion_with_its_state(admin_client, lab, ru
         {"action": "export_csv", "_selected_action": [paper.pk, unread.pk]},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     by_id = {int(row["ID"]): row for row in rows}
     assert by_id[paper.pk]["Top-venue paper: in the CV"] == "partly"
     assert by_id[paper.pk]["Top-venue paper: author position"] == "second author"

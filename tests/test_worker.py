@@ -51,7 +51,8 @@ def test_records_of_finished_tasks_are_deleted_after_a_day(client, lab, run_work
     with time_machine.travel(START, tick=False) as traveller:
         submit(client, lab)
         run_worker()
-        assert DBTaskResult.objects.finished().count() == 1
+        # The e-mail to the applicant and the reading of the CV.
+        assert DBTaskResult.objects.finished().count() == 2
         traveller.shift(datetime.timedelta(hours=25))
         run_worker()
     assert not DBTaskResult.objects.exists()
