@@ -8,7 +8,8 @@ The CVs are the tests' (tests/pdfs.py); the bounds are the settings' (CV_CHECK_*
 CV_READ_*). "check" is what a submit pays: the warm spare takes the file (the script
 waits between runs, as submits are apart, so that the next spare is past its imports).
 "check, cold" starts its child for the file: what the first submit of a process pays.
-Prints the median of each in ms.
+"corroborate" checks one claim per criterion of the post against the text read (the rest
+of the worker's task). Prints the median of each in ms.
 """
 
 import argparse
@@ -26,8 +27,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from recruiting import cvcheck  # noqa: E402
+from recruiting import corroboration, cvcheck, seed  # noqa: E402
 from tests import pdfs  # noqa: E402
+
+# One claim per criterion of the lab's post, as an applicant might write it.
+EVIDENCE = [
+    "NeurIPS 2023，第一作者：https://arxiv.org/abs/2301.00001",
+    "graphkit，基于 PyTorch：https://github.com/lihua",
+    "字节跳动实习，负责训练系统优化。",
+    "Kaggle 金牌，天池大赛第二名。",
+    "我想研究以数据为中心的机器学习。",
+]
 
 SPARE_WARM_UP = 0.5  # seconds between two checks: the spare imports pypdf meanwhile
 
@@ -59,17 +69,37 @@ def main():
         ("10 MB", pdfs.big_cv(), True),
         ("bomb", pdfs.compression_bomb(), False),
     ]
-    print(f"{'CV':<10}{'bytes':>11}{'check':>9}{'check, cold':>13}{'read':>9}  outcome")
+    print(
+        f"{'CV':<10}{'bytes':>11}{'check':>9}{'check, cold':>13}{'read':>9}"
+        f"{'corroborate':>13}  outcome"
+    )
     for name, data, readable in cases:
         cvcheck.check(data)  # a warm spare for the first run
         check, report = median_ms(
             runs, lambda data=data: cvcheck.check(data), lambda: time.sleep(SPARE_WARM_UP)
         )
         cold, _ = median_ms(runs, lambda data=data: cvcheck.check(data), without_spare)
-        read = median_ms(runs, lambda data=data: cvcheck.read(data))[0] if readable else None
+        read, text = (
+            median_ms(runs, lambda data=data: cvcheck.read(data)) if readable else (None, None)
+        )
         outcome = report.problem or f"accepted, pages={report.pages}"
         read_text = f"{read:9.0f}" if read is not None else f"{'-':>9}"
-        print(f"{name:<10}{len(data):>11,}{check:9.0f}{cold:13.0f}{read_text}  {outcome}")
+        checked = (
+            f"{median_ms(runs, lambda text=text: corroborate(text))[0]:13.1f}" if text else f"{'-':>13}"
+        )
+        print(f"{name:<10}{len(data):>11,}{check:9.0f}{cold:13.0f}{read_text}{checked}  {outcome}")
+
+
+def corroborate(report):
+    for entry, evidence in zip(seed.REQUIREMENTS, EVIDENCE, strict=True):
+        corroboration.corroborate(
+            keywords=entry["keywords"],
+            main_author=entry.get("main_author", False),
+            evidence=evidence,
+            cv_text=report.text,
+            cv_links=report.links,
+        )
+    return report
 
 
 if __name__ == "__main__":

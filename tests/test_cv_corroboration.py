@@ -355,3 +355,20 @@ def test_the_csv_has_a_column_per_criterion_with_its_state(admin_client, lab, ru
     assert by_id[unread.pk]["Competitions: in the CV"] == "not checked"
     assert by_id[unread.pk]["Top-venue paper: in the CV"] == ""
     assert by_id[paper.pk]["criteria corroborated"] == "0"
+
+
+def test_a_cv_the_worker_cannot_read_now_is_read_again_later(lab, run_worker, monkeypatch):
+    application = ApplicationFactory(position=lab.ra, claims={lab.paper: "ICML 2024 一作"})
+    from recruiting.tasks import read_cv
+
+    def unavailable(data):
+        raise cvcheck.CheckerUnavailable("no processes left")
+
+    read_cv.enqueue(application.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr(cvcheck, "read", unavailable)
+        run_worker()
+    assert not CVText.objects.exists()
+    again = DBTaskResult.objects.filter(task_path="recruiting.tasks.read_cv").order_by("-enqueued_at")
+    assert again[0].status == "READY"
+    assert again[0].run_after > again[1].finished_at

@@ -106,6 +106,14 @@ def test_a_pdf_that_is_also_a_web_page_is_refused():
     assert cvcheck.check(data) == cvcheck.PDFReport(problem="html")
 
 
+def test_bytes_that_look_like_short_tags_early_in_a_genuine_pdf_are_not_a_web_page():
+    # Compressed data near the start of a PDF holds "<a>" or "<p " by chance.
+    data = pdfs.raw_pdf(pdfs._page_objects(), preamble=b"%\x8f<a>\x01<p \x02<b/>\x03<br>\n")
+    report = cvcheck.check(data)
+    assert report.problem is None
+    assert report.pages == 1
+
+
 def test_a_pdf_without_pages_is_refused():
     assert cvcheck.check(pdfs.no_pages()) == cvcheck.PDFReport(problem="no_pages")
 
