@@ -369,6 +369,39 @@ def test_a_cv_the_worker_cannot_read_now_is_read_again_later(lab, run_worker, mo
         patched.setattr(cvcheck, "read", unavailable)
         run_worker()
     assert not CVText.objects.exists()
-    again = DBTaskResult.objects.filter(task_path="recruiting.tasks.read_cv").order_by("-enqueued_at")
+    again = DBTaskResult.objects.filter(task_path="recruiting.tasks.read_cv").order_by(
+        "-enqueued_at"
+    )
     assert again[0].status == "READY"
     assert again[0].run_after > again[1].finished_at
+
+
+@pytest.mark.parametrize(
+    "words", ["'):*&|!<-> \\", "a" * 5000, "%_", "不存在", "https://example.org/x?y=1&z=2"]
+)
+def test_any_words_in_the_cv_search_answer_a_page(admin_client, kaggle_and_tianchi, words):
+    response = admin_client.get("/admin/recruiting/application/", {"cv": words})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_a_nul_character_in_the_cv_search_is_refused_not_a_server_error(admin_client, lab):
+    client = admin_client
+    client.raise_request_exception = False
+    assert client.get("/admin/recruiting/application/", {"cv": "Kag\x00gle"}).status_code == 400
+
+
+def test_markup_in_a_cv_or_evidence_is_shown_as_text(admin_client, lab):
+    application = read(
+        ApplicationFactory(
+            position=lab.ra,
+            claims={lab.competitions: 'Kaggle <img src=x onerror="alert(1)">'},
+            cv__data=pdfs.cv(["Kaggle <script>alert(1)</script> gold"]),
+        )
+    )
+    screen = admin_client.get(f"/admin/recruiting/application/{application.pk}/change/")
+    listing = admin_client.get("/admin/recruiting/application/")
+    for page in (screen.content.decode(), listing.content.decode()):
+        assert "<script>alert(1)" not in page
+        assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in screen.content.decode()
