@@ -746,7 +746,8 @@ class Claim(models.Model):
         """What the CV corroborates of this claim (corroboration.Finding); None until read."""
         if not self.cv_state:
             return None
-        return corroboration.Finding.from_json(self.cv_findings)
+        # The state column is the one the list sorts and counts by: it wins.
+        return corroboration.Finding.from_json({**self.cv_findings, "state": self.cv_state})
 
 
 class StageChange(models.Model):
