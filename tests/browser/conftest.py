@@ -28,10 +28,15 @@ PHONE = {"width": 360, "height": 740}
 
 
 def _free_port():
+    # Bound, not connected to: a port a previous run's connections still hold (TIME_WAIT,
+    # about a minute) takes no connection, yet the live server could not bind it.
     for port in LIVE_SERVER_PORTS:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     raise RuntimeError(f"no free port in {LIVE_SERVER_PORTS}")
 
 
