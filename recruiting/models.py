@@ -457,7 +457,6 @@ class Application(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("criteria claimed"),
         default=0,
-        db_index=True,
         help_text=_("How many criteria the applicant ticked, each with its evidence."),
     )
     corroborated = models.PositiveSmallIntegerField(
@@ -509,6 +508,9 @@ class Application(models.Model):
                 fields=["-corroborated", "-priority", "-submitted_at", "-id"],
                 name="application_list_idx",
             ),
+            # The list sorted by criteria claimed or corroborated alone (then Django's -pk).
+            models.Index(fields=["-priority", "-id"], name="application_claimed_idx"),
+            models.Index(fields=["-corroborated", "-id"], name="application_corroborated_idx"),
             # The dashboard's position × stage table, counted from this index alone.
             models.Index(fields=["position", "stage"], name="application_position_stage_idx"),
         ]

@@ -60,7 +60,6 @@ class Migration(migrations.Migration):
             model_name="application",
             name="priority",
             field=models.PositiveSmallIntegerField(
-                db_index=True,
                 default=0,
                 help_text="How many criteria the applicant ticked, each with its evidence.",
                 verbose_name="criteria claimed",
@@ -107,6 +106,14 @@ class Migration(migrations.Migration):
                 fields=["-corroborated", "-priority", "-submitted_at", "-id"],
                 name="application_list_idx",
             ),
+        ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(fields=["-priority", "-id"], name="application_claimed_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(fields=["-corroborated", "-id"], name="application_corroborated_idx"),
         ),
         migrations.AddField(
             model_name="claim",
