@@ -794,7 +794,11 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
         claims = [
             {
                 "claim": claim,
-                "evidence": linkify(claim.evidence),
+                # What the CV has too is marked in the evidence.
+                "evidence": linkify(
+                    claim.evidence,
+                    corroboration.marker(claim.finding.keywords_in_both if claim.finding else []),
+                ),
                 "finding": claim.finding,
                 "snippets": corroboration.snippets(
                     cv.text, claim.finding.keywords_in_both + claim.finding.links_in_cv

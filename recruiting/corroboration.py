@@ -32,6 +32,8 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 
 from django.db import models
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +114,30 @@ def _keyword_pattern(keyword):
     before = r"(?<![A-Za-z0-9])" if keyword[0] in ASCII_ALNUM else ""
     after = r"(?![A-Za-z])" if keyword[-1] in ASCII_ALNUM else ""
     return re.compile(before + re.escape(keyword) + after, re.IGNORECASE)
+
+
+def marker(keywords):
+    """
+    A function giving a piece of text as safe HTML with these keywords in <mark>, found
+    as keywords_in finds them: the review screen marks in the evidence what the CV has.
+    """
+    patterns = [pattern.pattern for pattern in map(_keyword_pattern, keywords) if pattern]
+    if not patterns:
+        return escape
+    found = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+
+    def mark(text):
+        html, position = [], 0
+        for match in found.finditer(text):
+            html += [
+                escape(text[position : match.start()]),
+                format_html("<mark>{}</mark>", match[0]),
+            ]
+            position = match.end()
+        html.append(escape(text[position:]))
+        return mark_safe("".join(html))
+
+    return mark
 
 
 def keywords_in(keywords, text):

@@ -59,10 +59,11 @@ def web_address(link):
     return f"https://{link}" if prefix == "www." else link
 
 
-def linkify(text):
+def linkify(text, escape_text=escape):
     """
     The text as safe HTML: everything escaped, web links clickable, line breaks kept.
-    Links with another scheme (ftp://, javascript://…) stay plain text.
+    Links with another scheme (ftp://, javascript://…) stay plain text. The text between
+    links goes through `escape_text` (corroboration.marker marks words in it).
     """
     text = normalize_newlines(text)
     html = []
@@ -70,7 +71,7 @@ def linkify(text):
     for start, end in _link_spans(text):
         link = text[start:end]
         href = web_address(link)
-        html.append(escape(text[position:start]))
+        html.append(escape_text(text[position:start]))
         if href is None:
             html.append(escape(link))
         else:
@@ -78,5 +79,5 @@ def linkify(text):
                 format_html('<a href="{}" rel="nofollow noopener noreferrer">{}</a>', href, link)
             )
         position = end
-    html.append(escape(text[position:]))
+    html.append(escape_text(text[position:]))
     return mark_safe("".join(html).replace("\n", "<br>"))

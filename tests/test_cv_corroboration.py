@@ -328,8 +328,11 @@ def test_the_review_screen_shows_where_each_match_was_found(admin_client, kaggle
     page = response.content.decode()
     assert '<dd id="review-corroborated">1</dd>' in page
     assert "In the evidence and the CV: Kaggle, 天池" in page
-    assert "<mark>Kaggle</mark>" in page
-    assert "<mark>天池</mark>" in page
+    evidence = page.split('<div class="evidence">')[1].split("</div>")[0]
+    assert evidence == "<mark>Kaggle</mark> 银牌，<mark>天池</mark>大赛第二名。"
+    snippets = page.split('class="cv-snippet"')[1:]
+    assert any("<mark>Kaggle</mark>" in snippet for snippet in snippets)
+    assert any("<mark>天池</mark>" in snippet for snippet in snippets)
 
 
 def test_the_csv_has_a_column_per_criterion_with_its_state(admin_client, lab, run_worker):
