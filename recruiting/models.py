@@ -508,9 +508,12 @@ class Application(models.Model):
                 fields=["-corroborated", "-priority", "-submitted_at", "-id"],
                 name="application_list_idx",
             ),
-            # The list sorted by criteria claimed or corroborated alone (then Django's -pk).
-            models.Index(fields=["-priority", "-id"], name="application_claimed_idx"),
-            models.Index(fields=["-corroborated", "-id"], name="application_corroborated_idx"),
+            # The list sorted by criteria claimed, most first: the admin adds its default
+            # order after a column's (sorted by criteria corroborated: the index above).
+            models.Index(
+                fields=["-priority", "-corroborated", "-submitted_at", "-id"],
+                name="application_claimed_idx",
+            ),
             # The dashboard's position × stage table, counted from this index alone.
             models.Index(fields=["position", "stage"], name="application_position_stage_idx"),
         ]

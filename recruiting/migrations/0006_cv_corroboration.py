@@ -109,11 +109,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="application",
-            index=models.Index(fields=["-priority", "-id"], name="application_claimed_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["-corroborated", "-id"], name="application_corroborated_idx"),
+            index=models.Index(
+                fields=["-priority", "-corroborated", "-submitted_at", "-id"],
+                name="application_claimed_idx",
+            ),
         ),
         migrations.AddField(
             model_name="claim",
