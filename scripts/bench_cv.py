@@ -85,7 +85,9 @@ def main():
         outcome = report.problem or f"accepted, pages={report.pages}"
         read_text = f"{read:9.0f}" if read is not None else f"{'-':>9}"
         checked = (
-            f"{median_ms(runs, lambda text=text: corroborate(text))[0]:13.1f}" if text else f"{'-':>13}"
+            f"{median_ms(runs, lambda text=text: corroborate(text))[0]:13.1f}"
+            if text
+            else f"{'-':>13}"
         )
         print(f"{name:<10}{len(data):>11,}{check:9.0f}{cold:13.0f}{read_text}{checked}  {outcome}")
 
