@@ -5,9 +5,8 @@ worker) for a 1-page, a 10-page and a 10 MB CV, and `check` of a compression bom
     .venv/bin/python scripts/bench_cv.py [--runs 7]
 
 The CVs are the tests' (tests/pdfs.py); the bounds are the settings' (CV_CHECK_*,
-CV_READ_*). "check" is what a submit pays: the warm spare takes the file (the script
-waits between runs, as submits are apart, so that the next spare is past its imports).
-"check, cold" starts its child for the file: what the first submit of a process pays.
+CV_READ_*). "check" is what a submit pays: a child forked by the warm zygote examines the
+file. "check, cold" starts the zygote first: what the first submit of a process pays.
 "corroborate" checks one claim per criterion of the post against the text read (the rest
 of the worker's task). Prints the median of each in ms.
 """
@@ -39,8 +38,6 @@ EVIDENCE = [
     "我想研究以数据为中心的机器学习。",
 ]
 
-SPARE_WARM_UP = 0.5  # seconds between two checks: the spare imports pypdf meanwhile
-
 
 def median_ms(runs, call, before=lambda: None):
     times = []
@@ -52,11 +49,11 @@ def median_ms(runs, call, before=lambda: None):
     return statistics.median(times), report
 
 
-def without_spare():
-    with cvcheck._spare_lock:
-        if cvcheck._spare is not None:
-            cvcheck._discard(cvcheck._spare)
-            cvcheck._spare = None
+def without_zygote():
+    with cvcheck._zygote_lock:
+        if cvcheck._zygote is not None:
+            cvcheck._zygote.stop()
+            cvcheck._zygote = None
 
 
 def main():
@@ -74,11 +71,9 @@ def main():
         f"{'corroborate':>13}  outcome"
     )
     for name, data, readable in cases:
-        cvcheck.check(data)  # a warm spare for the first run
-        check, report = median_ms(
-            runs, lambda data=data: cvcheck.check(data), lambda: time.sleep(SPARE_WARM_UP)
-        )
-        cold, _ = median_ms(runs, lambda data=data: cvcheck.check(data), without_spare)
+        cvcheck.check(data)  # a warm zygote for the first run
+        check, report = median_ms(runs, lambda data=data: cvcheck.check(data))
+        cold, _ = median_ms(runs, lambda data=data: cvcheck.check(data), without_zygote)
         read, text = (
             median_ms(runs, lambda data=data: cvcheck.read(data)) if readable else (None, None)
         )

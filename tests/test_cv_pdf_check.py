@@ -18,11 +18,16 @@ SCHOLAR = "https://scholar.google.com/citations?user=lihua"
 
 @pytest.fixture
 def fresh_checker():
-    """No spare left by an earlier test: its bounds might be someone else's."""
-    with cvcheck._spare_lock:
-        if cvcheck._spare is not None:
-            cvcheck._discard(cvcheck._spare)
-            cvcheck._spare = None
+    """No zygote left by an earlier test: this one starts its own."""
+    with cvcheck._zygote_lock:
+        if cvcheck._zygote is not None:
+            cvcheck._zygote.stop()
+            cvcheck._zygote = None
+    yield
+    with cvcheck._zygote_lock:
+        if cvcheck._zygote is not None:
+            cvcheck._zygote.stop()
+            cvcheck._zygote = None
 
 
 def test_a_chinese_cv_is_accepted_and_read_with_its_punctuation_and_links():
@@ -152,7 +157,7 @@ def test_a_check_held_to_too_little_memory_refuses_the_cv(settings):
     assert cvcheck.check(pdfs.big_cv()).problem in {"too_complex", "unreadable"}
 
 
-def test_the_checker_that_cannot_start_says_so(monkeypatch):
+def test_the_checker_that_cannot_start_says_so(monkeypatch, fresh_checker):
     monkeypatch.setattr(cvcheck.sys, "executable", "/nonexistent/python3")
 
     with pytest.raises(cvcheck.CheckerUnavailable):
@@ -161,21 +166,29 @@ def test_the_checker_that_cannot_start_says_so(monkeypatch):
         cvcheck.read(pdfs.cv())
 
 
-def test_the_second_check_is_served_by_the_spare_the_first_one_started(fresh_checker):
+def test_every_file_is_examined_by_a_child_of_the_one_warm_zygote(fresh_checker):
     assert cvcheck.check(pdfs.cv()).pages == 1
-    spare = cvcheck._spare
-    assert spare is not None and spare.poll() is None  # waiting for the next file
+    zygote = cvcheck._zygote.process
+    assert cvcheck.read(pdfs.cv()).pages == 1
+    assert cvcheck.check(pdfs.compression_bomb()).problem in {"unreadable", "too_complex"}
+    assert cvcheck._zygote.process is zygote
+    assert zygote.poll() is None  # still waiting for the next file
 
-    assert cvcheck.check(pdfs.cv()).pages == 1
-    assert spare.returncode == 0  # it checked the file and exited
-    assert cvcheck._spare not in (None, spare)  # and the next spare is waiting
+
+def test_checks_from_many_threads_at_once_each_get_their_answer(fresh_checker):
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [pdfs.cv(), pdfs.encrypted(), pdfs.no_pages(), pdfs.ten_pages()] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        reports = list(pool.map(cvcheck.check, files))
+    assert [r.problem or r.pages for r in reports] == [1, "encrypted", "no_pages", 10] * 3
 
 
-def test_a_spare_started_with_other_bounds_is_discarded_not_used(settings, fresh_checker):
+def test_a_zygote_that_died_is_replaced(fresh_checker):
     cvcheck.check(pdfs.cv())
-    spare = cvcheck._spare
+    dead = cvcheck._zygote.process
+    dead.kill()
+    dead.wait()
 
-    settings.CV_CHECK_MEMORY_MB = 400
     assert cvcheck.check(pdfs.cv()).pages == 1
-    assert spare.returncode is not None and spare.returncode < 0  # killed and reaped
-    assert "400" in cvcheck._spare.args
+    assert cvcheck._zygote.process is not dead
