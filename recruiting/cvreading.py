@@ -35,9 +35,9 @@ def read_cv(application_pk):
     else:
         report = cvcheck.read(data)
     read = report.problem is None
-    # A CV the worker could not read keeps what the check at submit found.
-    flags = report.flags if read else application.cv_flags.split(",")
-    flags = ",".join(sorted(set(flags) - {"not_checked", ""}))
+    # A CV the worker could not read keeps what the check at submit found, and says so.
+    flags = set(report.flags) if read else {*application.cv_flags.split(","), "unreadable"}
+    flags = ",".join(sorted(flags - {"not_checked", ""}))
     with transaction.atomic():
         CVText.objects.update_or_create(
             application=application,

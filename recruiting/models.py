@@ -646,6 +646,7 @@ CV_FLAGS = {
     "embedded_files": _("carries embedded files"),
     "launch": _("can launch a program"),
     "no_text": _("has no text (a scan?)"),
+    "unreadable": _("could not be read"),
     "not_checked": _("not checked yet"),
 }
 

@@ -218,6 +218,8 @@ def test_a_missing_cv_file_is_recorded_not_retried_forever(lab, run_worker):
     read_cv.enqueue(application.pk)
     run_worker()
     assert CVText.objects.get().state == CVText.State.FAILED
+    application.refresh_from_db()
+    assert application.cv_flags == "unreadable"
     assert claims_of(application)[lab.paper.pk].cv_state == Claim.CVState.NOT_FOUND
 
 
