@@ -18,6 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from tests.submissions import page_objects, raw_pdf
+
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
 CHINESE_CV = [
@@ -158,61 +160,27 @@ def truncated():
 
 def page_content_missing():
     """A well-formed file whose page refers to content that is not in it."""
-    return raw_pdf(_page_objects()[:4])
+    return raw_pdf(page_objects()[:4])
 
 
 def no_pages():
     return _bytes(PdfWriter())
 
 
-def raw_pdf(objects, preamble=b""):
-    """
-    A PDF of these object bodies (numbered from 1, the first is the catalog) with a
-    correct cross-reference table; `preamble` goes right after the header line.
-    """
-    out = bytearray(b"%PDF-1.4\n" + preamble)
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-def _page_objects(catalog_extra=b"", *more):
-    """Catalog, page tree and one page showing a line of text, then `more` objects."""
-    text = b"BT /F1 12 Tf 72 720 Td (Li Hua - MSc Computer Science, Peking University) Tj ET"
-    return [
-        b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
-        b"/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
-        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-        b"<</Length %d>>stream\n%s\nendstream" % (len(text), text),
-        *more,
-    ]
-
-
 def hex_escaped_javascript():
     """JavaScript in the names tree, every name spelt with #xx escapes (/J#61vaScript)."""
     names = b"/Names<</J#61vaScript<</Names[(a) 6 0 R]>>>>"
-    return raw_pdf(_page_objects(names, b"<</#53/J#61vaScript/J#53(app.alert(1))>>"))
+    return raw_pdf(page_objects(names, b"<</#53/J#61vaScript/J#53(app.alert(1))>>"))
 
 
 def html_polyglot():
     """A valid PDF whose first bytes, in a comment, are a web page with a script."""
-    return raw_pdf(_page_objects(), preamble=b"%<html><script>alert(document.domain)</script>\n")
+    return raw_pdf(page_objects(), preamble=b"%<html><script>alert(document.domain)</script>\n")
 
 
 def deeply_nested(depth=100_000):
     """A catalog holding arrays nested `depth` deep: recursive parsers overflow."""
-    return raw_pdf(_page_objects(b"/Nest " + b"[" * depth + b"]" * depth))
+    return raw_pdf(page_objects(b"/Nest " + b"[" * depth + b"]" * depth))
 
 
 @functools.cache

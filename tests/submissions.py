@@ -14,39 +14,50 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 
 
-def _one_page_pdf(text, padding=0):
+def raw_pdf(objects, preamble=b""):
     """
-    A well-formed one-page PDF showing one line of ASCII text, with a correct cross-
-    reference table: the form opens every CV (recruiting/pdfcheck.py) and refuses a file
-    without pages. The tests' richer CVs, in Chinese too, are in tests/pdfs.py.
+    A PDF of these object bodies (numbered from 1, the first is the catalog) with a
+    correct cross-reference table; `preamble` goes right after the header line.
     """
-    stream = b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
-        b"/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
-        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    if padding:
-        out += b"%" + b"x" * padding + b"\n"  # a comment
+    out = bytearray(b"%PDF-1.4\n" + preamble)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
-        out += b"%d 0 obj" % number + body + b"endobj\n"
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
         xref,
     )
     return bytes(out)
 
 
-PDF = _one_page_pdf("Li Hua - CV")
+def page_objects(catalog_extra=b"", *more):
+    """Catalog, page tree and one page showing a line of text, then `more` objects."""
+    text = b"BT /F1 12 Tf 72 720 Td (Li Hua - MSc Computer Science, Peking University) Tj ET"
+    return [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+        b"/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        b"<</Length %d>>stream\n%s\nendstream" % (len(text), text),
+        *more,
+    ]
+
+
+def _one_page_pdf(padding=0):
+    """
+    A well-formed one-page PDF, padded with a comment of `padding` bytes: the form opens
+    every CV (recruiting/pdfcheck.py) and refuses a file without pages. The tests'
+    richer CVs, in Chinese too, are in tests/pdfs.py.
+    """
+    return raw_pdf(page_objects(), preamble=b"%" + b"x" * padding + b"\n" if padding else b"")
+
+
+PDF = _one_page_pdf()
 PAPER_EVIDENCE = "NeurIPS 2023, first author: https://arxiv.org/abs/2301.00001"
 
 
@@ -57,7 +68,7 @@ def pdf_upload(name="My CV.pdf", content=PDF):
 def pdf_of_size(size):
     """A one-page PDF of exactly `size` bytes (padded with a comment after the header)."""
     padding = max(size - len(PDF) - 2, 1)
-    while len(pdf := _one_page_pdf("Li Hua - CV", padding)) > size and padding > 1:
+    while len(pdf := _one_page_pdf(padding)) > size and padding > 1:
         padding -= len(pdf) - size  # the offsets grew by a digit
     return pdf
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from recruiting import cvcheck
 from tests import pdfs
+from tests.submissions import page_objects, raw_pdf
 
 GITHUB = "https://github.com/lihua"
 SCHOLAR = "https://scholar.google.com/citations?user=lihua"
@@ -113,7 +114,7 @@ def test_a_pdf_that_is_also_a_web_page_is_refused():
 
 def test_bytes_that_look_like_short_tags_early_in_a_genuine_pdf_are_not_a_web_page():
     # Compressed data near the start of a PDF holds "<a>" or "<p " by chance.
-    data = pdfs.raw_pdf(pdfs._page_objects(), preamble=b"%\x8f<a>\x01<p \x02<b/>\x03<br>\n")
+    data = raw_pdf(page_objects(), preamble=b"%\x8f<a>\x01<p \x02<b/>\x03<br>\n")
     report = cvcheck.check(data)
     assert report.problem is None
     assert report.pages == 1

@@ -21,17 +21,6 @@ PYTORCH = "https://github.com/pytorch/pytorch"
 COLLEAGUE_SAYS = "Colleague: strong systems background"
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
-# A CV with a page to show (tests.submissions.PDF has none: the viewer reports an error).
-ONE_PAGE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]/Contents 4 0 R"
-    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-    b"4 0 obj<</Length 44>>stream\nBT /F1 24 Tf 20 100 Td (Hello CV) Tj ET\nendstream endobj\n"
-    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
 
 @pytest.fixture
 def round_(site):
@@ -63,7 +52,6 @@ def round_(site):
         "new",
         {research: f"PyTorch：{PYTORCH}，三个合并的 PR。", paper: "NeurIPS 2024"},
         5,
-        cv__data=ONE_PAGE_PDF,
     )
     second = application("Li Na", "screening", {research: "TVM contributor"}, 1, cv=None)
     third = application("Zhang Wei", "new", {paper: "ICML 2025"}, 3, cv=None)
