@@ -168,30 +168,40 @@ PID = struct.Struct("!Q")
 CHUNK = 64 * 1024
 
 
-def one_page_pdf(text):
-    """A well-formed one-page PDF showing a line of ASCII text."""
-    stream = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text
-    objects = [
+def raw_pdf(objects, preamble=b""):
+    """
+    A PDF of these object bodies (numbered from 1, the first is the catalog) with a
+    correct cross-reference table; `preamble` goes right after the header line. (The
+    tests build theirs with it too.)
+    """
+    out = bytearray(b"%PDF-1.4\n" + preamble)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+WARM_UP_TEXT = b"BT /F1 12 Tf 72 720 Td (Curriculum vitae) Tj ET"
+# A page with a line of text and a link: what a warm-up runs through.
+WARM_UP_PDF = raw_pdf(
+    [
         b"<</Type/Catalog/Pages 2 0 R>>",
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>"
         b"/Contents 5 0 R/Annots[<</Type/Annot/Subtype/Link/Rect[0 0 9 9]"
         b"/A<</S/URI/URI(https://example.org/)>>>>]>>",
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-        b"<</Length %d>>stream\n%s\nendstream" % (len(stream), stream),
+        b"<</Length %d>>stream\n%s\nendstream" % (len(WARM_UP_TEXT), WARM_UP_TEXT),
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj%sendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-WARM_UP_PDF = one_page_pdf(b"Curriculum vitae")
+)
 
 
 def serve(requests):

@@ -18,7 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from tests.submissions import page_objects, raw_pdf
+from recruiting.pdfcheck import raw_pdf
+from tests.submissions import page_objects
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 

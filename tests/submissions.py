@@ -13,25 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 
-
-def raw_pdf(objects, preamble=b""):
-    """
-    A PDF of these object bodies (numbered from 1, the first is the catalog) with a
-    correct cross-reference table; `preamble` goes right after the header line.
-    """
-    out = bytearray(b"%PDF-1.4\n" + preamble)
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+from recruiting.pdfcheck import raw_pdf
 
 
 def page_objects(catalog_extra=b"", *more):

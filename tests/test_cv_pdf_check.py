@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from recruiting import cvcheck
+from recruiting.pdfcheck import raw_pdf
 from tests import pdfs
-from tests.submissions import page_objects, raw_pdf
+from tests.submissions import page_objects
 
 GITHUB = "https://github.com/lihua"
 SCHOLAR = "https://scholar.google.com/citations?user=lihua"
