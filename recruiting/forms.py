@@ -4,8 +4,10 @@ submissions.py).
 
 The lab's own rule is enforced here: an applicant must claim at least one of the active
 criteria (Requirement) and give evidence for each claim. The number of claims is the
-application's priority. Keywords found in the evidence are recorded for reviewers; they
-never refuse anyone.
+application's "criteria claimed". Keywords found in the evidence are recorded for
+reviewers; they never refuse anyone. The CV is opened in a bounded process (cvcheck.py)
+and refused if it cannot be a CV; what its text corroborates is the worker's
+(cvreading.py).
 """
 
 import logging
