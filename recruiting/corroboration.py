@@ -142,7 +142,11 @@ def marker(keywords):
 
 def keywords_in(keywords, text):
     """The keywords found in the text, in the keywords' order (rule: module docstring)."""
-    text = _without_links(normalize(text))
+    return _keywords_in_normalized(keywords, normalize(text))
+
+
+def _keywords_in_normalized(keywords, text):
+    text = _without_links(text)
     found = []
     for keyword in _keyword_list(keywords):
         pattern = _keyword_pattern(keyword)
@@ -171,7 +175,10 @@ def links_in_cv(evidence_links, cv_text, cv_links=()):
     The evidence links the CV carries: as a link annotation (`cv_links`), as a link in
     its text, or in its text with all whitespace taken out (a URL broken across lines).
     """
-    text = normalize(cv_text)
+    return _links_in_normalized(evidence_links, normalize(cv_text), cv_links)
+
+
+def _links_in_normalized(evidence_links, text, cv_links):
     keys = {link_key(link) for link in [*cv_links, *links_in(text)]}
     unbroken = WHITESPACE.sub("", text).translate(ASCII_LOWER)
     found = []
@@ -346,8 +353,9 @@ def corroborate(*, keywords, main_author, evidence, cv_text, cv_links=()):
     evidence_keywords = keywords_in(keywords, evidence)
     evidence_links = _unique_links(links_in(evidence or ""))
     cv = normalize(cv_text)
-    in_cv = set(keywords_in(evidence_keywords, cv)) if cv else set()
-    links_found = links_in_cv(evidence_links, cv, cv_links)
+    # The CV, the longest text here, normalized once.
+    in_cv = set(_keywords_in_normalized(evidence_keywords, cv)) if cv else set()
+    links_found = _links_in_normalized(evidence_links, cv, cv_links)
     positions = author_positions(evidence)
     position_ok = bool(MAIN_POSITIONS.intersection(positions)) if main_author else None
 

@@ -244,9 +244,15 @@ def author_position_cell(claim):
     """The author positions the evidence states ("first author; second author")."""
     if claim is None or not claim.author_position:
         return ""
-    positions = claim.author_position.split(",")
+    labels = _english_position_labels()
+    return "; ".join(labels.get(p, p) for p in claim.author_position.split(","))
+
+
+@functools.cache
+def _english_position_labels():
+    """POSITION_LABELS in English, as the state cells are: made once, not once a cell."""
     with translation.override("en"):
-        return "; ".join(str(POSITION_LABELS.get(p, p)) for p in positions)
+        return {code: str(label) for code, label in POSITION_LABELS.items()}
 
 
 def review_cells(application, reviewers, viewer):
