@@ -253,8 +253,11 @@ APPLY_RATE_LIMIT = envint("APPLY_RATE_LIMIT", "5")  # accepted per client IP per
 # Forms refused (422) per client IP per hour: typos do not use up APPLY_RATE_LIMIT, but a
 # bot sending bad forms is stopped. 0 = off.
 APPLY_REFUSED_RATE_LIMIT = envint("APPLY_REFUSED_RATE_LIMIT", str(10 * APPLY_RATE_LIMIT))
+# Changes sent from applicants' status pages (corrections, new CVs, withdrawals, deletions)
+# per client IP per hour. 0 = off.
+STATUS_RATE_LIMIT = envint("STATUS_RATE_LIMIT", "30")
 APPLICATION_RETENTION_DAYS = envint("APPLICATION_RETENTION_DAYS", "365")
-PRIVACY_NOTICE_VERSION = "1"
+PRIVACY_NOTICE_VERSION = "2"  # 2: the status page corrects, withdraws and deletes
 LAB_NOTIFY_EMAILS = envlist("LAB_NOTIFY_EMAILS")
 # The public address (https://example.org, or https://example.org/lab under a path): every
 # absolute link (e-mails, canonical URLs, sitemap) and, through FORCE_SCRIPT_NAME, every

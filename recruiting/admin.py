@@ -72,6 +72,7 @@ from .models import (
     Message,
     MessageTemplate,
     Position,
+    PreviousCV,
     Requirement,
     ResearchDirection,
     Review,
@@ -611,15 +612,14 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
 
     @admin.display(description=_("timeline"))
     def timeline(self, application):
-        """Stage moves and e-mails, oldest first, each with who or what state."""
+        """
+        Stage moves, the applicant's own changes (a withdrawal, corrections, a new CV or
+        e-mail address) and e-mails, oldest first, each with who or what state.
+        """
         if not application.pk:
             return self.get_empty_value_display()
         events = [
-            (
-                change.changed_at,
-                str(change),
-                str(change.changed_by) if change.changed_by else "",
-            )
+            (change.changed_at, str(change), change.by)
             for change in application.stage_changes.select_related("changed_by")
         ]
         events += [
@@ -824,6 +824,24 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             }
             if application.cv
             else None,
+            # Every CV the applicant replaced once the lab had started, the newest first:
+            # one query, however many.
+            "earlier_cvs": [
+                {
+                    "cv": earlier,
+                    "inline": reverse(
+                        "admin:recruiting_application_earlier_cv_inline",
+                        args=[application.pk, earlier.pk],
+                    ),
+                    "download": reverse(
+                        "admin:recruiting_application_earlier_cv",
+                        args=[application.pk, earlier.pk],
+                    ),
+                }
+                for earlier in application.previous_cvs.only(
+                    "pk", "application", "sent_at", "replaced_at"
+                )
+            ],
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
@@ -1027,6 +1045,16 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
                 name="recruiting_application_cv_inline",
             ),
             path(
+                "<int:pk>/cv/earlier/<int:cv_pk>/",
+                self.admin_site.admin_view(self.cv_view),
+                name="recruiting_application_earlier_cv",
+            ),
+            path(
+                "<int:pk>/cv/earlier/<int:cv_pk>/inline/",
+                self.admin_site.admin_view(functools.partial(self.cv_view, inline=True)),
+                name="recruiting_application_earlier_cv_inline",
+            ),
+            path(
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="recruiting_application_dashboard",
@@ -1034,26 +1062,35 @@ class ApplicationAdmin(FilterParametersOnly, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def cv_view(self, request, pk, inline=False):
+    def cv_view(self, request, pk, cv_pk=None, inline=False):
         """
         Stream the CV to staff who may view applications; the file has no other URL.
-        Downloaded as an attachment, or shown `inline` in the review screen's frame: then
-        sandboxed (a PDF's scripts and forms run nowhere near the admin's origin) and
-        framed by the admin's own pages only.
+        With `cv_pk`, one of the application's earlier CVs (PreviousCV), on the same
+        terms. Downloaded as an attachment, or shown `inline` in the review screen's
+        frame: then sandboxed (a PDF's scripts and forms run nowhere near the admin's
+        origin) and framed by the admin's own pages only.
         """
         application = get_object_or_404(Application.objects.only("pk", "cv"), pk=pk)
         if not self.has_view_permission(request, application):
             raise PermissionDenied
-        if not application.cv:
+        if cv_pk is None:
+            file, filename = application.cv, f"cv-{application.pk}.pdf"
+        else:
+            # Only an earlier CV of this application: another's pk is not found here.
+            earlier = get_object_or_404(
+                PreviousCV.objects.only("pk", "file"), pk=cv_pk, application=application
+            )
+            file, filename = earlier.file, f"cv-{application.pk}-earlier-{earlier.pk}.pdf"
+        if not file:
             raise Http404
         try:
-            stream = application.cv.open("rb")
+            stream = file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(
             stream,
             as_attachment=not inline,
-            filename=f"cv-{application.pk}.pdf",
+            filename=filename,
             content_type="application/pdf",
         )
         response["X-Content-Type-Options"] = "nosniff"

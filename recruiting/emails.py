@@ -95,6 +95,10 @@ APPLICANT_EMAILS = {
         gettext_lazy("The status page of your application: %(position)s"),
         "emails/status_link.txt",
     ),
+    Message.Kind.WITHDRAWN: (
+        gettext_lazy("Application withdrawn: %(position)s"),
+        "emails/withdrawn.txt",
+    ),
 }
 
 
@@ -112,6 +116,48 @@ def queue_applicant_email(kind, application, origin):
         body,
         application=application,
         language=application.language,
+    )
+
+
+def queue_email_change_link(application, new_email, value, origin):
+    """The link that confirms a new address, to that address (applicant.request_email_change)."""
+    with translation.override(application.language):
+        context = _applicant_context(application, origin)
+        context["new_email"] = new_email
+        context["confirm_url"] = origin + reverse(
+            "recruiting:change_email", args=[application.token, value]
+        )
+        subject = _("Confirm your new e-mail address: %(position)s") % {
+            "position": context["position"]
+        }
+        body = render_to_string("emails/email_change.txt", context)
+    return queue(
+        Message.Kind.EMAIL_CHANGE,
+        [new_email],
+        subject,
+        body,
+        application=application,
+        language=application.language,
+    )
+
+
+def queue_deletion_confirmation(application, origin):
+    """
+    Confirm to the applicant that their application is deleted, naming nothing personal
+    (not even the position). Not tied to the application, which is deleted with its
+    other e-mails; once sent, the outbox forgets its recipient (deliver).
+    """
+    with translation.override(application.language):
+        lab = Lab.objects.only("name", "email").first()
+        context = {
+            "lab_name": lab.name if lab else "",
+            "contact_email": lab.email if lab else "",
+            "privacy_url": origin + reverse("recruiting:privacy"),
+        }
+        subject = _("Your application data has been deleted")
+        body = render_to_string("emails/deleted.txt", context)
+    return queue(
+        Message.Kind.DELETED, [application.email], subject, body, language=application.language
     )
 
 
@@ -211,9 +257,10 @@ def deliver(message_pk):
         _send(message)
     except Exception as error:  # SMTP refusals, timeouts, DNS… any of them
         return _failed(message, error)
-    Message.objects.filter(pk=message.pk).update(
-        state=Message.State.SENT, sent_at=timezone.now(), last_error=""
-    )
+    sent = {"state": Message.State.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if message.kind == Message.Kind.DELETED:
+        sent["recipients"] = []  # the address of a deleted application is not kept
+    Message.objects.filter(pk=message.pk).update(**sent)
     logger.info(
         "sent the %s e-mail",
         message.kind,

@@ -322,7 +322,7 @@ class ApplicationForm(forms.ModelForm):
             "At most %(limit)s characters."
         ) % {"limit": self.fields["statement"].max_length}
         self.fields["cv"].help_text = _("One PDF file of at most %(size)s.") % {
-            "size": _megabytes(settings.CV_MAX_BYTES)
+            "size": megabytes(settings.CV_MAX_BYTES)
         }
         self.cv_too_large = cv_too_large
         self.cv_report = None  # what cvcheck.check found in the CV (clean_cv)
@@ -363,48 +363,8 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_cv(self):
         cv = self.cleaned_data.get("cv")
-        if self.cv_too_large or (cv is not None and cv.size > settings.CV_MAX_BYTES):
-            raise forms.ValidationError(
-                _("Your CV is larger than %(size)s. Attach a smaller PDF file."),
-                code="too_large",
-                params={"size": _megabytes(settings.CV_MAX_BYTES)},
-            )
-        if not cv.name.lower().endswith(".pdf"):
-            raise forms.ValidationError(
-                _("Your CV must be a PDF file (a name ending in .pdf)."), code="not_pdf"
-            )
-        # Read the first bytes only: a large upload stays on disk.
-        cv.seek(0)
-        header = cv.read(5)
-        cv.seek(0)
-        if header != b"%PDF-":
-            raise forms.ValidationError(
-                _(
-                    "This file is not a PDF, although its name ends in .pdf. Attach your CV as a PDF file."
-                ),
-                code="not_pdf_content",
-            )
-        self.cv_report = self._open_cv(cv)
+        self.cv_report = check_cv(cv, too_large=self.cv_too_large)
         return cv
-
-    def _open_cv(self, cv):
-        """
-        Open the CV in a bounded process (cvcheck.check) and refuse one that cannot be a
-        CV; what it holds that a CV should not (JavaScript, actions…) is only flagged to
-        staff. None when the check could not run: the worker checks the file later.
-        """
-        cv.seek(0)
-        data = cv.read()
-        cv.seek(0)
-        try:
-            report = cvcheck.check(data)
-        except cvcheck.CheckerUnavailable:
-            logger.exception("the CV check could not run: the CV is accepted unchecked")
-            return None
-        if report.problem:
-            message, code = CV_PROBLEMS.get(report.problem, CV_PROBLEMS["unreadable"])
-            raise forms.ValidationError(message, code=code)
-        return report
 
     def clean(self):
         cleaned_data = super().clean()
@@ -607,7 +567,63 @@ class StatusLinkRequestForm(forms.Form):
     position = forms.SlugField(max_length=60)
 
 
-def _megabytes(size):
+class LostLinkForm(forms.Form):
+    """The lost-link page's form: posted to the same view as StatusLinkRequestForm."""
+
+    email = forms.EmailField(label=_("The e-mail address you applied with"), max_length=254)
+    position = forms.ChoiceField(label=_("The position you applied for"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every position, closed ones too: an application outlives its position's call.
+        self.fields["position"].choices = [
+            (position.slug, position.title) for position in Position.objects.all()
+        ]
+
+
+def check_cv(cv, *, too_large=False):
+    """
+    Refuse an uploaded CV that is too large, not a PDF, or a PDF that cannot be a CV;
+    return what the bounded check found in it (cvcheck.check): what a CV should not
+    hold (JavaScript, actions…) is only flagged to staff. None when the check could not
+    run: the worker checks the file later. The application form and the status page's
+    new CV both use it.
+    """
+    if too_large or (cv is not None and cv.size > settings.CV_MAX_BYTES):
+        raise forms.ValidationError(
+            _("Your CV is larger than %(size)s. Attach a smaller PDF file."),
+            code="too_large",
+            params={"size": megabytes(settings.CV_MAX_BYTES)},
+        )
+    if not cv.name.lower().endswith(".pdf"):
+        raise forms.ValidationError(
+            _("Your CV must be a PDF file (a name ending in .pdf)."), code="not_pdf"
+        )
+    # Read the first bytes only: a large upload stays on disk.
+    cv.seek(0)
+    header = cv.read(5)
+    cv.seek(0)
+    if header != b"%PDF-":
+        raise forms.ValidationError(
+            _(
+                "This file is not a PDF, although its name ends in .pdf. Attach your CV as a PDF file."
+            ),
+            code="not_pdf_content",
+        )
+    data = cv.read()
+    cv.seek(0)
+    try:
+        report = cvcheck.check(data)
+    except cvcheck.CheckerUnavailable:
+        logger.exception("the CV check could not run: the CV is accepted unchecked")
+        return None
+    if report.problem:
+        message, code = CV_PROBLEMS.get(report.problem, CV_PROBLEMS["unreadable"])
+        raise forms.ValidationError(message, code=code)
+    return report
+
+
+def megabytes(size):
     if size >= 1024 * 1024:
         return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.3g}"}
     return _("%(size)s KB") % {"size": f"{size / 1024:.3g}"}

@@ -52,3 +52,31 @@ def application_form_helper():
         "consent",
     )
     return helper
+
+
+def correction_form_helper():
+    """The status page's correction form (applicant_forms.CorrectionForm): the same order."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        Fieldset(_("About you"), "full_name", "email", side_by_side("phone", "wechat")),
+        Fieldset(
+            _("Education"),
+            side_by_side("school", "major"),
+            side_by_side("degree", "year_of_study", "graduation_year"),
+        ),
+        HTML('{% include "recruiting/apply_criteria.html" %}'),
+        Fieldset(_("Links"), "homepage", "github", "scholar"),
+        Fieldset(_("Statement"), "statement"),
+    )
+    return helper
+
+
+def contact_form_helper():
+    """The status page's contact form (applicant_forms.ContactForm)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout("email", side_by_side("phone", "wechat"))
+    return helper

@@ -10,7 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
@@ -321,6 +321,7 @@ def orphan_cv_files(older_than):
             yield from walk(f"{path}/{directory}" if path else directory)
 
     known = set(Application.objects.values_list("cv", flat=True))
+    known |= set(PreviousCV.objects.values_list("file", flat=True))
     return sorted(
         name
         for name in walk("")
@@ -343,6 +344,9 @@ class Stage(models.TextChoices):
 
 # The stages that close an application; the retention period counts from entering one.
 ENDED_STAGES = [Stage.ACCEPTED, Stage.DECLINED, Stage.REJECTED, Stage.WITHDRAWN]
+# The stages before the lab's decision: the applicant may still withdraw. From an offer
+# on, the applicant answers the offer instead.
+WITHDRAWABLE_STAGES = [Stage.NEW, Stage.SCREENING, Stage.INTERVIEW]
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -450,6 +454,13 @@ class Application(models.Model):
     scholar = models.URLField(_("Google Scholar"), blank=True)
     statement = models.TextField(_("statement"), max_length=2000)
     cv = models.FileField(_("CV"), storage=cv_storage, upload_to=cv_upload_to, max_length=200)
+    cv_sent_at = models.DateTimeField(
+        _("CV sent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the applicant sent this CV, if later than the application."),
+    )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     consent_at = models.DateTimeField(_("consent given at"))
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
@@ -532,7 +543,7 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.full_name} · {self.position}"
 
-    def move_to(self, stage, by=None):
+    def move_to(self, stage, by=None, by_applicant=False):
         """
         Move to `stage`, recording who and when, and set ended_at (when retention starts)
         for an ended stage. Returns the StageChange, or None if already there.
@@ -555,12 +566,39 @@ class Application(models.Model):
                 from_stage=self.stage,
                 to_stage=stage,
                 changed_by=by,
+                by_applicant=by_applicant,
                 changed_at=now,
             )
             self.stage = stage
             self.ended_at = now if stage in ENDED_STAGES else None
             self.save(update_fields=["stage", "ended_at"])
         return change
+
+    # -- What the applicant may do on the status page (applicant.py) -----------------
+
+    def is_untouched(self, changes=None):
+        """
+        Whether nobody at the lab has started on it: still new, never moved, never
+        reviewed. Until then the applicant may correct it and replace the CV. `changes`:
+        its stage history, if already read.
+        """
+        if self.stage != Stage.NEW:
+            return False
+        if self.pk is None:  # the honeypot's decoy
+            return True
+        if changes is None:
+            moved = self.stage_changes.filter(kind=StageChange.Kind.MOVE).exists()
+        else:
+            moved = any(change.kind == StageChange.Kind.MOVE for change in changes)
+        return not moved and not self.reviews.exists()
+
+    @property
+    def can_withdraw(self):
+        return self.stage in WITHDRAWABLE_STAGES
+
+    @property
+    def can_delete(self):
+        return self.stage in ENDED_STAGES
 
     def check_can_move_to(self, stage):
         """
@@ -757,11 +795,22 @@ class Claim(models.Model):
 
 
 class StageChange(models.Model):
-    """One move of an application from one stage to another: who and when."""
+    """
+    One entry of an application's stage history: a move from one stage to another (by
+    staff, or the applicant's withdrawal), or a change the applicant made on the status
+    page (selfservice.py). Who and when.
+    """
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("Stage change")
+        CORRECTION = "correction", _("Corrected by the applicant")
+        CV = "cv", _("New CV from the applicant")
+        EMAIL = "email", _("E-mail address changed by the applicant")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="stage_changes"
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOVE)
     from_stage = models.CharField(
         _("from"), max_length=20, choices=Application.Stage.choices, blank=True
     )
@@ -773,6 +822,9 @@ class StageChange(models.Model):
         blank=True,
         verbose_name=_("changed by"),
     )
+    by_applicant = models.BooleanField(_("by the applicant"), default=False)
+    # The names of the fields the applicant corrected (never their values).
+    fields = models.JSONField(_("fields changed"), default=list, blank=True)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
@@ -781,7 +833,58 @@ class StageChange(models.Model):
         ordering = ["changed_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+        if self.kind == self.Kind.MOVE:
+            return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+        if self.fields:
+            return f"{self.get_kind_display()}: {', '.join(map(str, self.field_labels))}"
+        return str(self.get_kind_display())
+
+    @property
+    def field_labels(self):
+        """The corrected fields by their names in the form, in the active language."""
+        return [field_label(name) for name in self.fields]
+
+    @property
+    def by(self):
+        """Who made the change, in words: a staff member, the applicant, or nobody known."""
+        if self.by_applicant:
+            return gettext("the applicant")
+        return str(self.changed_by) if self.changed_by else ""
+
+
+def field_label(name):
+    """An application field's name in words ("claims": the criteria and their evidence)."""
+    if name == "claims":
+        return gettext("criteria and evidence")
+    try:
+        return Application._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+class PreviousCV(models.Model):
+    """
+    A CV the applicant replaced with a newer one after the lab began to consider the
+    application: kept for the reviewers, who see every version, the newest first.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="previous_cvs",
+        verbose_name=_("application"),
+    )
+    file = models.FileField(_("CV"), storage=cv_storage, upload_to=cv_upload_to, max_length=200)
+    sent_at = models.DateTimeField(_("sent"))
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier CV")
+        verbose_name_plural = _("earlier CVs")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.application} · {self.sent_at:%Y-%m-%d}"
 
 
 class Review(models.Model):
@@ -940,6 +1043,9 @@ class Message(models.Model):
         LAB_NOTIFICATION = "lab_notification", _("Notification to the lab")
         STATUS_LINK = "status_link", _("Status link sent again")
         STAGE = "stage", _("Stage message to the applicant")
+        EMAIL_CHANGE = "email_change", _("Link to confirm a new e-mail address")
+        WITHDRAWN = "withdrawn", _("Withdrawal confirmed to the applicant")
+        DELETED = "deleted", _("Deletion confirmed to the applicant")
 
     class State(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("e-mail", "Queued")

@@ -1,5 +1,5 @@
 """
-Clear the page cache whenever any content changes; remove an application's CV file from
+Clear the page cache whenever any content changes; remove an application's CV files from
 storage when the application is deleted; keep an application's mean rating with its
 reviews.
 """
@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 
 from . import pages
 from .content import CONTENT_MODELS
-from .models import Application, Review
+from .models import Application, PreviousCV, Review
 
 
 def content_changed(sender, **kwargs):
@@ -27,18 +27,20 @@ for model in CONTENT_MODELS:
     )
 
 
-def application_deleted(sender, instance, **kwargs):
+def cv_deleted(sender, instance, **kwargs):
     """
-    Delete the CV file once the deletion is committed: a rolled-back delete keeps both
-    the row and its file.
+    Delete the CV file of a deleted application (or earlier CV) once the deletion is
+    committed: a rolled-back delete keeps both the row and its file.
     """
-    name = instance.cv.name
+    file = instance.file if isinstance(instance, PreviousCV) else instance.cv
+    name = file.name
     if name:
-        storage = instance.cv.storage
+        storage = file.storage
         transaction.on_commit(lambda: storage.delete(name))
 
 
-post_delete.connect(application_deleted, sender=Application, dispatch_uid="application-delete-cv")
+post_delete.connect(cv_deleted, sender=Application, dispatch_uid="application-delete-cv")
+post_delete.connect(cv_deleted, sender=PreviousCV, dispatch_uid="previous-cv-delete-file")
 
 
 def review_changed(sender, instance, **kwargs):

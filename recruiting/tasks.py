@@ -28,12 +28,12 @@ def deliver_message(message_pk):
 @task()
 def send_status_links(email, position_slug, origin):
     """
-    Queue the status link of this address's open applications for this position. Here,
-    not in the request, so the page takes as long whether or not the address applied.
+    Queue the status link of this address's applications for this position, closed ones
+    too (their page is where they are deleted). Here, not in the request, so the page
+    takes as long whether or not the address applied.
     """
     applications = (
-        Application.objects.under_consideration()
-        .with_email(email)
+        Application.objects.with_email(email)
         .filter(position__slug=position_slug)
         .select_related("position")
     )

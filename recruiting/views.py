@@ -9,13 +9,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import decoys, pages, ratelimit, tasks
 from .content import landing_content
-from .forms import ApplicationForm, StatusLinkRequestForm
+from .forms import ApplicationForm, LostLinkForm, StatusLinkRequestForm
 from .models import Application, Lab, Message
 from .origin import site_url
 from .submissions import submit_application
@@ -122,9 +121,15 @@ def _too_many_applications(request, retry_after):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def resend_status_link(request):
-    """E-mail the status link again: the button under the application form's duplicate error."""
+    """
+    E-mail the status link again. GET: the lost-link page (e-mail and position). POST:
+    from that page or from the button under the application form's duplicate error.
+    """
+    if request.method != "POST":
+        form = LostLinkForm()
+        return render(request, "recruiting/status_link.html", {"form": form})
     # The page's language links lead to the form, not to this address (POST only).
     context = {"switcher_path": reverse("recruiting:apply")}
     # Counted with the applications sent from the same network, as one more try.
@@ -181,33 +186,6 @@ def thanks(request, token):
         ).exists(),
     }
     return _no_store(render(request, "recruiting/thanks.html", context))
-
-
-STAGE_EXPLANATIONS = {
-    Application.Stage.NEW: _("Your application has arrived and is waiting to be read."),
-    Application.Stage.SCREENING: _("The lab's reviewers are reading your application."),
-    Application.Stage.INTERVIEW: _(
-        "The lab would like to talk with you: you are invited to an interview, or will be."
-    ),
-    Application.Stage.OFFER: _("The lab has made you an offer."),
-    Application.Stage.ACCEPTED: _("You have accepted the lab's offer. Welcome!"),
-    Application.Stage.DECLINED: _("The offer was declined. This application is closed."),
-    Application.Stage.REJECTED: _(
-        "The lab will not take your application further. Thank you for your interest."
-    ),
-    Application.Stage.WITHDRAWN: _("This application was withdrawn. It is closed."),
-}
-
-
-@require_safe
-def status(request, token):
-    """What an applicant may know: position, date, stage. Never reviews or notes."""
-    application = _application_or_decoy(token)
-    context = {
-        "application": application,
-        "stage_explanation": STAGE_EXPLANATIONS.get(application.stage, ""),
-    }
-    return _no_store(render(request, "recruiting/status.html", context))
 
 
 @require_safe

@@ -146,7 +146,7 @@ def cv_storage(tmp_path, settings, monkeypatch):
     """
     from django.core.files.storage import storages
 
-    from recruiting.models import Application
+    from recruiting.models import Application, PreviousCV
 
     media = tmp_path / "media"
     filesystem = "django.core.files.storage.FileSystemStorage"
@@ -158,6 +158,7 @@ def cv_storage(tmp_path, settings, monkeypatch):
     }
     storage = storages["cvs"]
     monkeypatch.setattr(Application._meta.get_field("cv"), "storage", storage)
+    monkeypatch.setattr(PreviousCV._meta.get_field("file"), "storage", storage)
     return storage
 
 

@@ -44,7 +44,7 @@ def test_the_application_is_saved_field_by_field(client, lab):
     assert application.statement == "我对以数据为中心的机器学习很感兴趣。"
     assert application.language == "zh-hans"
     assert before <= application.consent_at <= timezone.now()
-    assert application.privacy_notice_version == "1"
+    assert application.privacy_notice_version == "2"
     assert application.priority == 2
     assert application.stage == Application.Stage.NEW
     assert application.ended_at is None

@@ -22,12 +22,12 @@ def test_the_privacy_notice_in_english_answers_the_five_questions(client):
         "Why",
         "Who sees it",
         "How long it is kept",
-        "Seeing, correcting or deleting your data",
+        "Seeing, correcting, withdrawing or deleting your application",
     ]:
         assert f">{heading}</h2>" in html
     assert "Only the lab's reviewers" in html
     assert "365 days after it" in html
-    assert "Version 1 of this notice." in html
+    assert "Version 2 of this notice." in html
 
 
 def test_the_privacy_notice_in_chinese(client):
@@ -37,25 +37,27 @@ def test_the_privacy_notice_in_chinese(client):
         "用途",
         "谁能看到",
         "保存多久",
-        "查看、更正或删除你的资料",
+        "查看、更正、撤回或删除你的申请",
     ]:
         assert f">{heading}</h2>" in html
     assert "再保存 365 天" in html
-    assert "本声明第 1 版。" in html
+    assert "本声明第 2 版。" in html
 
 
-@override_settings(APPLICATION_RETENTION_DAYS=90, PRIVACY_NOTICE_VERSION="2")
+@override_settings(APPLICATION_RETENTION_DAYS=90, PRIVACY_NOTICE_VERSION="3")
 def test_the_retention_period_and_version_come_from_the_settings(client):
     assert "90 days after it" in main(client, "/en/privacy/")
-    assert "Version 2 of this notice." in main(client, "/en/privacy/")
+    assert "Version 3 of this notice." in main(client, "/en/privacy/")
     assert "再保存 90 天" in main(client, "/privacy/")
 
 
 @override_settings(DEFAULT_FROM_EMAIL="Lab Recruiting <recruiting@lab.example>")
-def test_deletion_is_asked_by_replying_to_the_confirmation_from_the_sending_address(client):
+def test_the_notice_says_the_status_page_corrects_withdraws_and_deletes(client):
     html = main(client, "/en/privacy/")
     assert "confirmation e-mail from Lab Recruiting &lt;recruiting@lab.example&gt;" in html
-    assert "have it deleted" in html
+    assert "withdraw it, until the lab has made its decision" in html
+    assert "have it deleted at once" in html
+    assert '<a href="/en/apply/status-link/">Have it e-mailed again</a>' in html
 
 
 def test_without_a_contact_address_the_notice_gives_no_address_of_its_own(client):
@@ -68,7 +70,6 @@ def test_the_labs_contact_address_is_where_to_ask_once_editors_set_it(client):
     Lab.objects.create(name="Group", institution="PKU", tagline="t", email="lab@pku.example")
     html = main(client, "/en/privacy/")
     assert "Write to the lab at lab@pku.example" in html
-    assert "webmaster@localhost" not in html
     assert "lab@pku.example" in main(client, "/privacy/")
 
 

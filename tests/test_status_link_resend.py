@@ -91,10 +91,13 @@ def test_the_status_link_request_does_the_same_work_whether_or_not_the_address_a
     assert not Message.objects.exists(), "the request queues no e-mail itself"
 
 
-def test_no_link_is_sent_for_an_application_that_ended(client, lab, earlier, run_worker):
+def test_the_link_of_an_application_that_ended_is_sent_too_so_it_can_be_deleted(
+    client, lab, earlier, run_worker
+):
     earlier.move_to(Application.Stage.WITHDRAWN)
     ask(client, lab)
-    assert run_worker() == []
+    (sent,) = run_worker()
+    assert f"/apply/status/{earlier.token}/" in sent.body
 
 
 def test_a_malformed_request_for_the_status_link_is_a_bad_request(client, lab, run_worker):
@@ -147,9 +150,33 @@ def test_a_request_for_the_status_link_with_the_token_of_the_refused_form_is_acc
     assert len(run_worker()) == 1
 
 
-@pytest.mark.parametrize("method", ["get", "head", "put", "delete"])
-def test_the_status_link_address_answers_only_a_post(client, lab, earlier, run_worker, method):
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_the_status_link_address_answers_only_get_and_post(
+    client, lab, earlier, run_worker, method
+):
     response = getattr(client, method)(URL)
     assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response["Allow"] == "GET, HEAD, POST"
     assert run_worker() == []
+
+
+def test_the_lost_link_page_asks_for_the_address_and_any_position(client, lab, earlier):
+    earlier.position.is_open = False
+    earlier.position.save()
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'for="id_email"' in html
+    assert f'<option value="{earlier.position.slug}">' in html  # closed positions too
+    assert "never shown on this page" in html
+
+
+def test_the_lost_link_page_sends_the_link_and_says_the_same_as_for_nobody(
+    client, lab, earlier, run_worker
+):
+    data = {"email": earlier.email.upper(), "position": earlier.position.slug}
+    known = client.post(URL, data).content.decode()
+    unknown = client.post(URL, {**data, "email": "nobody@example.com"}).content.decode()
+    assert known.replace(earlier.email.upper(), "X") == unknown.replace("nobody@example.com", "X")
+    (sent,) = run_worker()
+    assert sent.to == [earlier.email]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from recruiting.models import Application
+from recruiting.models import Application, Message
 from tests.factories import ApplicationFactory, ReviewFactory
 
 
@@ -67,10 +67,30 @@ def test_the_status_page_is_not_indexed_nor_cached(client, application):
     assert "private" in response["Cache-Control"]
 
 
-def test_the_status_page_says_how_to_withdraw_or_delete(client, application):
+def test_the_status_page_offers_what_the_applicant_may_do_now(client, application):
     html = client.get(f"/en/apply/status/{application.token}/").content.decode()
-    assert "reply to the confirmation e-mail" in html
+    token = application.token
+    assert f'<a href="/en/apply/status/{token}/correct/">Correct your application</a>' in html
+    assert f'<a href="/en/apply/status/{token}/cv/">Replace your CV</a>' in html
+    assert f'href="/en/apply/status/{token}/withdraw/">Withdraw my application</a>' in html
+    assert "/delete/" not in html, "deleting comes after withdrawing"
     assert 'href="/en/privacy/"' in html
+
+    application.move_to(Application.Stage.SCREENING)
+    html = client.get(f"/en/apply/status/{token}/").content.decode()
+    assert "Update your contact details" in html
+    assert "Send a newer CV" in html
+    assert "Correct your application" not in html
+
+    application.move_to(Application.Stage.OFFER)
+    html = client.get(f"/en/apply/status/{token}/").content.decode()
+    assert "/withdraw/" not in html
+    assert "please answer its e-mail about the offer" in html
+
+    application.move_to(Application.Stage.DECLINED)
+    html = client.get(f"/en/apply/status/{token}/").content.decode()
+    assert f'href="/en/apply/status/{token}/delete/">Delete my data</a>' in html
+    assert "/correct/" not in html and "/cv/" not in html
 
 
 @pytest.mark.parametrize("token", ["unknown", "x" * 32, "a" * 65])
@@ -79,12 +99,33 @@ def test_an_unknown_token_is_not_found(client, db, token):
     assert client.get(f"/en/apply/thanks/{token}/").status_code == 404
 
 
-def test_the_status_page_costs_one_query(client, application, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_status_page_costs_four_queries_however_long_its_history(
+    client, application, django_assert_max_num_queries
+):
+    # The application, its stage history, the lab's e-mails, whether it was reviewed.
+    with django_assert_max_num_queries(4):
         response = client.get(f"/en/apply/status/{application.token}/")
     html = response.content.decode()
     assert "Research assistant (RA)" in html
     assert "<strong>New</strong>" in html
+
+    for stage in ["screening", "interview", "screening", "interview"] * 3:
+        application.move_to(stage)
+    for number in range(5):
+        Message.objects.create(
+            application=application,
+            kind=Message.Kind.STAGE,
+            stage="interview",
+            language="en",
+            subject=f"Interview {number}",
+            body="Hello",
+            message_id=f"<{number}@test>",
+            state=Message.State.SENT,
+        )
+    with django_assert_max_num_queries(4):
+        html = client.get(f"/en/apply/status/{application.token}/").content.decode()
+    assert html.count("The lab moved your application to") == 12
+    assert html.count("The lab wrote to you: Interview") == 5
 
 
 def test_status_tokens_are_unguessable(db):
