@@ -82,6 +82,8 @@ def timeline(application, changes):
     events = [Event(application.submitted_at, _("You sent your application."), by_applicant=True)]
     for change in changes:
         events.append(_event_of(change))
+    if application.pk is None:  # the honeypot's decoy: just sent
+        return events
     lab_messages = application.messages.filter(kind=Message.Kind.STAGE).exclude(
         state=Message.State.FAILED
     )
@@ -180,7 +182,6 @@ def correct(application, form, origin):
             change = _record(locked, StageChange.Kind.CORRECTION, names)
         if form.new_email:
             request_email_change(locked, form.new_email, origin)
-    application.refresh_from_db()
     return change
 
 
@@ -251,7 +252,6 @@ def change_email(application, value):
                 "address, so this one cannot use it."
             )
         ) from None
-    application.refresh_from_db()
     return change
 
 
@@ -328,7 +328,6 @@ def replace_cv(application, value):
         Application.objects.filter(pk=locked.pk).update(corroborated=0)
         tasks.read_cv.enqueue(locked.pk)
         change = _record(locked, StageChange.Kind.CV)
-    application.refresh_from_db()
     return change
 
 
@@ -345,7 +344,6 @@ def withdraw(application, origin):
             )
         change = locked.move_to(Application.Stage.WITHDRAWN, by_applicant=True)
         emails.queue_applicant_email(Message.Kind.WITHDRAWN, locked, origin)
-    application.refresh_from_db()
     logger.info("application withdrawn by its applicant", extra={"application_id": application.pk})
     return change
 

@@ -61,7 +61,7 @@ def status(request, token):
     context = {
         "application": application,
         "stage_explanation": applicant.STAGE_EXPLANATIONS.get(application.stage, ""),
-        "timeline": applicant.timeline(application, changes) if application.pk else [],
+        "timeline": applicant.timeline(application, changes),
         "untouched": application.is_untouched(changes),
         "can_change": application.stage not in ENDED_STAGES,
         "retention_days": settings.APPLICATION_RETENTION_DAYS,

@@ -508,3 +508,41 @@ def test_an_unknown_token_is_not_found_for_every_action(client, db):
     for action in ["correct", "cv", "withdraw", "delete", "email/x:y:z"]:
         assert client.get(f"/en/apply/status/{'x' * 32}/{action}/").status_code == 404
         assert client.post(f"/en/apply/status/{'x' * 32}/{action}/").status_code == 404
+
+
+def test_an_unconfirmed_new_cv_is_purged_and_earlier_cvs_are_kept(client, application, cv_storage):
+    import os
+
+    from django.core.management import call_command
+
+    application.move_to(Application.Stage.SCREENING)
+    confirmed = send_cv(client, application)
+    client.post(url(application, "cv"), {"upload": confirmed.context["upload"], "confirm": "1"})
+    abandoned = send_cv(client, application, content=PDF)
+    abandoned_name = applicant.signing.loads(
+        abandoned.context["upload"], salt=applicant.NEW_CV_SALT
+    )["name"]
+    application.refresh_from_db()
+    earlier = application.previous_cvs.get().file.name
+    two_hours_ago = (datetime.datetime.now() - datetime.timedelta(hours=2)).timestamp()
+    for name in stored_files(cv_storage):
+        os.utime(cv_storage.path(name), (two_hours_ago, two_hours_ago))
+
+    call_command("purge_applications", stdout=open(os.devnull, "w"))
+    assert stored_files(cv_storage) == sorted([application.cv.name, earlier])
+    assert not cv_storage.exists(abandoned_name)
+
+
+def test_withdrawing_twice_records_and_e_mails_once(client, application, run_worker):
+    client.post(url(application, "withdraw"))
+    again = client.post(url(application, "withdraw"), follow=True)
+    assert "can no longer be withdrawn" in follow_messages(again)[-1]
+    assert application.stage_changes.count() == 1
+    assert len(run_worker()) == 1
+
+
+def test_deleting_twice_finds_nothing_the_second_time(client, application, run_worker):
+    client.post(url(application, "withdraw"))
+    client.post(url(application, "delete"), {"understood": "on"})
+    assert client.post(url(application, "delete"), {"understood": "on"}).status_code == 404
+    assert Message.objects.filter(kind=Message.Kind.DELETED).count() == 1
