@@ -151,6 +151,21 @@ NOT_UNTOUCHED = gettext_lazy(
     "be changed now, and a newer CV added. Nothing else was changed."
 )
 CLOSED = gettext_lazy("This application is closed: it can no longer be changed.")
+NOT_WITHDRAWABLE = gettext_lazy(
+    "This application can no longer be withdrawn: the lab has made its decision, or it "
+    "is already closed."
+)
+WITHDRAW_FIRST = gettext_lazy(
+    "Withdraw your application first: it can be deleted once it is withdrawn or closed."
+)
+LINK_NOT_VALID = gettext_lazy("This link is not valid.")
+UPLOAD_NOT_VALID = gettext_lazy(
+    "This upload has expired or is not valid. Please attach your CV again."
+)
+EMAIL_TAKEN = gettext_lazy(
+    "Another application for this position is under consideration with this address, so "
+    "this one cannot use it."
+)
 
 
 def correct(application, form, origin):
@@ -226,9 +241,9 @@ def email_change_of(application, value):
             gettext_lazy("This link has expired. Change your address again to get a new one.")
         ) from None
     except signing.BadSignature:
-        raise Refused(gettext_lazy("This link is not valid.")) from None
+        raise Refused(LINK_NOT_VALID) from None
     if payload.get("a") != application.pk:
-        raise Refused(gettext_lazy("This link is not valid."))
+        raise Refused(LINK_NOT_VALID)
     if payload["from"].lower() != application.email.lower():
         raise Refused(gettext_lazy("This link was already used, or a newer one replaced it."))
     return payload["to"]
@@ -246,12 +261,7 @@ def change_email(application, value):
             change = _record(locked, StageChange.Kind.EMAIL, ["email"])
     except IntegrityError:
         # one_open_application_per_email_and_position: another one took the address.
-        raise Refused(
-            gettext_lazy(
-                "Another application for this position is under consideration with this "
-                "address, so this one cannot use it."
-            )
-        ) from None
+        raise Refused(EMAIL_TAKEN) from None
     return change
 
 
@@ -284,13 +294,9 @@ def new_cv_of(application, value):
     try:
         payload = signing.loads(value, salt=NEW_CV_SALT, max_age=NEW_CV_MAX_AGE.total_seconds())
     except signing.BadSignature:
-        raise Refused(
-            gettext_lazy("This upload has expired or is not valid. Please attach your CV again.")
-        ) from None
+        raise Refused(UPLOAD_NOT_VALID) from None
     if payload.get("a") != application.pk:
-        raise Refused(
-            gettext_lazy("This upload has expired or is not valid. Please attach your CV again.")
-        )
+        raise Refused(UPLOAD_NOT_VALID)
     return payload
 
 
@@ -303,9 +309,7 @@ def replace_cv(application, value):
     payload = new_cv_of(application, value)
     storage = Application._meta.get_field("cv").storage
     if not storage.exists(payload["name"]):
-        raise Refused(
-            gettext_lazy("This upload has expired or is not valid. Please attach your CV again.")
-        )
+        raise Refused(UPLOAD_NOT_VALID)
     with transaction.atomic():
         locked = _locked(application)
         if locked is None or locked.stage in ENDED_STAGES:
@@ -336,12 +340,7 @@ def withdraw(application, origin):
     with transaction.atomic():
         locked = _locked(application)
         if locked is None or locked.stage not in WITHDRAWABLE_STAGES:
-            raise Refused(
-                gettext_lazy(
-                    "This application can no longer be withdrawn: the lab has made its "
-                    "decision, or it is already closed."
-                )
-            )
+            raise Refused(NOT_WITHDRAWABLE)
         change = locked.move_to(Application.Stage.WITHDRAWN, by_applicant=True)
         emails.queue_applicant_email(Message.Kind.WITHDRAWN, locked, origin)
     logger.info("application withdrawn by its applicant", extra={"application_id": application.pk})
@@ -359,12 +358,7 @@ def delete(application, origin):
         if locked is None:
             raise Refused(gettext_lazy("This application has already been deleted."))
         if not locked.can_delete:
-            raise Refused(
-                gettext_lazy(
-                    "Withdraw your application first: it can be deleted once it is withdrawn "
-                    "or closed."
-                )
-            )
+            raise Refused(WITHDRAW_FIRST)
         pk = locked.pk
         emails.queue_deletion_confirmation(locked, origin)
         locked.delete()

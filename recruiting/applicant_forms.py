@@ -5,10 +5,10 @@ confirmations of deleting everything. Each check is the application form's own.
 """
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .forms import ApplicationForm, check_cv, megabytes
+from .applicant import EMAIL_TAKEN
+from .forms import ApplicationForm, check_cv, cv_field, cv_help_text
 from .layouts import contact_form_helper, correction_form_helper
 from .models import APPLICANT_FIELDS, Application
 
@@ -56,13 +56,7 @@ class ApplicantEditForm(ApplicationForm):
             .exclude(pk=self.instance.pk)
         )
         if others.exists():
-            raise forms.ValidationError(
-                _(
-                    "Another application for this position is under consideration with "
-                    "this address, so this one cannot use it."
-                ),
-                code="email_taken",
-            )
+            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
 
     @property
@@ -137,14 +131,7 @@ class ContactForm(ApplicantEditForm):
 class NewCVForm(forms.Form):
     """A newer CV: the same checks as the application form's (forms.check_cv)."""
 
-    cv = forms.FileField(
-        label=_("CV (PDF)"),
-        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
-        error_messages={
-            "required": _("Attach your CV as a PDF file."),
-            "empty": _("The file you attached is empty. Attach your CV as a PDF file."),
-        },
-    )
+    cv = cv_field()
 
     def __init__(self, *args, cv_too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,9 +139,7 @@ class NewCVForm(forms.Form):
         self.cv_report = None
         if cv_too_large:
             self.fields["cv"].required = False
-        self.fields["cv"].help_text = _("One PDF file of at most %(size)s.") % {
-            "size": megabytes(settings.CV_MAX_BYTES)
-        }
+        self.fields["cv"].help_text = cv_help_text()
 
     def clean_cv(self):
         cv = self.cleaned_data.get("cv")

@@ -163,6 +163,23 @@ def formfield_within_bounds(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+def cv_field():
+    """The CV's file field: the application form's, and the status page's new CV."""
+    return forms.FileField(
+        label=_("CV (PDF)"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={
+            "required": _("Attach your CV as a PDF file."),
+            "empty": _("The file you attached is empty. Attach your CV as a PDF file."),
+        },
+    )
+
+
+def cv_help_text():
+    """Said under the CV field, translated per request."""
+    return _("One PDF file of at most %(size)s.") % {"size": megabytes(settings.CV_MAX_BYTES)}
+
+
 class ApplicationForm(forms.ModelForm):
     # Chosen among what the page offers, by slug and id, looked up in memory: open
     # positions, and the directions without branches.
@@ -186,14 +203,7 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     # The model's max_length is the stored file's (random) name's, not the upload's.
-    cv = forms.FileField(
-        label=_("CV (PDF)"),
-        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
-        error_messages={
-            "required": _("Attach your CV as a PDF file."),
-            "empty": _("The file you attached is empty. Attach your CV as a PDF file."),
-        },
-    )
+    cv = cv_field()
     consent = forms.BooleanField(
         error_messages={
             "required": _(
@@ -321,9 +331,7 @@ class ApplicationForm(forms.ModelForm):
             "Why you would like to join this group and what you hope to work on. "
             "At most %(limit)s characters."
         ) % {"limit": self.fields["statement"].max_length}
-        self.fields["cv"].help_text = _("One PDF file of at most %(size)s.") % {
-            "size": megabytes(settings.CV_MAX_BYTES)
-        }
+        self.fields["cv"].help_text = cv_help_text()
         self.cv_too_large = cv_too_large
         self.cv_report = None  # what cvcheck.check found in the CV (clean_cv)
         if cv_too_large:

@@ -49,8 +49,9 @@ def _back_to_status(request, application, message=None, level=messages.SUCCESS):
     return redirect("recruiting:status", token=application.token)
 
 
-def _refused(request, application, refusal):
-    return _back_to_status(request, application, str(refusal.message), messages.ERROR)
+def _refused(request, application, message):
+    """Back to the status page, saying why nothing was changed."""
+    return _back_to_status(request, application, str(message), messages.ERROR)
 
 
 @require_safe
@@ -76,7 +77,7 @@ def correct(request, application):
     contact details only (ContactForm). Sent once to see the changes, then confirmed.
     """
     if application.stage in ENDED_STAGES:
-        return _refused(request, application, applicant.Refused(applicant.CLOSED))
+        return _refused(request, application, applicant.CLOSED)
     untouched = application.is_untouched()
     form_class = CorrectionForm if untouched else ContactForm
     if request.method != "POST":
@@ -93,7 +94,7 @@ def correct(request, application):
         changes = form.changes()
         if not changes and not form.new_email:
             if narrowed:
-                return _refused(request, application, applicant.Refused(applicant.NOT_UNTOUCHED))
+                return _refused(request, application, applicant.NOT_UNTOUCHED)
             return _back_to_status(request, application, _("Nothing was changed."), messages.INFO)
         context = {"application": application, "form": form, "changes": changes}
         context["narrowed"] = narrowed
@@ -101,7 +102,7 @@ def correct(request, application):
     try:
         applicant.correct(application, form, site_url(request))
     except applicant.Refused as refusal:
-        return _refused(request, application, refusal)
+        return _refused(request, application, refusal.message)
     if form.new_email:
         messages.info(
             request,
@@ -134,7 +135,7 @@ def new_cv(request, token):
 def _new_cv(request, application):
     """Send a newer CV: checked as the form checks one, shown, then confirmed."""
     if application.stage in ENDED_STAGES:
-        return _refused(request, application, applicant.Refused(applicant.CLOSED))
+        return _refused(request, application, applicant.CLOSED)
     untouched = application.is_untouched()
     context = {"application": application, "untouched": untouched}
     if request.method != "POST":
@@ -143,7 +144,7 @@ def _new_cv(request, application):
         try:
             applicant.replace_cv(application, request.POST.get("upload", ""))
         except applicant.Refused as refusal:
-            return _refused(request, application, refusal)
+            return _refused(request, application, refusal.message)
         return _back_to_status(
             request,
             application,
@@ -167,12 +168,12 @@ def change_email(request, application, value):
     try:
         new_email = applicant.email_change_of(application, value)
     except applicant.Refused as refusal:
-        return _refused(request, application, refusal)
+        return _refused(request, application, refusal.message)
     if request.method == "POST":
         try:
             applicant.change_email(application, value)
         except applicant.Refused as refusal:
-            return _refused(request, application, refusal)
+            return _refused(request, application, refusal.message)
         return _back_to_status(
             request,
             application,
@@ -185,21 +186,12 @@ def change_email(request, application, value):
 @status_action
 def withdraw(request, application):
     if not application.can_withdraw:
-        return _refused(
-            request,
-            application,
-            applicant.Refused(
-                _(
-                    "This application can no longer be withdrawn: the lab has made its "
-                    "decision, or it is already closed."
-                )
-            ),
-        )
+        return _refused(request, application, applicant.NOT_WITHDRAWABLE)
     if request.method == "POST":
         try:
             applicant.withdraw(application, site_url(request))
         except applicant.Refused as refusal:
-            return _refused(request, application, refusal)
+            return _refused(request, application, refusal.message)
         return _back_to_status(request, application, _("Your application is withdrawn."))
     context = {"application": application}
     return render(request, "recruiting/status_withdraw.html", context)
@@ -208,22 +200,13 @@ def withdraw(request, application):
 @status_action
 def delete(request, application):
     if not application.can_delete:
-        return _refused(
-            request,
-            application,
-            applicant.Refused(
-                _(
-                    "Withdraw your application first: it can be deleted once it is "
-                    "withdrawn or closed."
-                )
-            ),
-        )
+        return _refused(request, application, applicant.WITHDRAW_FIRST)
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             applicant.delete(application, site_url(request))
         except applicant.Refused as refusal:
-            return _refused(request, application, refusal)
+            return _refused(request, application, refusal.message)
         return redirect("recruiting:deleted")
     status = 422 if form.is_bound else 200
     context = {"application": application, "form": form}

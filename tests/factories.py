@@ -131,3 +131,18 @@ def stored_files(storage):
     """Every file the storage holds, as names relative to it, sorted."""
     root = Path(storage.location)
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+
+
+def assert_sandboxed_inline_pdf(response):
+    """A CV served to the review screen's frame: inline, sandboxed, never cached or sniffed."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy
+    assert "frame-ancestors 'self'" in policy
+    assert "default-src 'none'" in policy
+    assert not any(part.startswith("script-src") for part in policy)
+    assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}

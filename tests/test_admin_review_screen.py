@@ -17,6 +17,7 @@ from tests.factories import (
     RequirementFactory,
     ReviewFactory,
     StaffFactory,
+    assert_sandboxed_inline_pdf,
 )
 from tests.submissions import change_form_data
 
@@ -112,15 +113,7 @@ def test_the_inline_cv_is_sandboxed_private_and_shown_in_the_page(reviewer_clien
     response = reviewer_client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
-    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
-    assert "sandbox" in policy
-    assert "frame-ancestors 'self'" in policy
-    assert "default-src 'none'" in policy
-    assert not any(part.startswith("script-src") for part in policy)
-    assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
+    assert_sandboxed_inline_pdf(response)
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
