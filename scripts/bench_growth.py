@@ -12,7 +12,11 @@ in as a superuser (server time: the request, no network), the median of --runs r
 of: the default list, the list filtered by stage and position, a search by name, the
 dashboard, the form's duplicate check, the "in the CVs" search for a common English word,
 a common Chinese one and a word of one CV only (every application has a CV text of two
-pages), the list sorted by criteria claimed, and by criteria corroborated; then one CSV export of every application: time to
+pages), the list sorted by criteria claimed, and by criteria corroborated; an applicant's
+status page (anonymous, with its stage history and the lab's e-mails: each application
+past "new" has its moves, a tenth an applicant's correction, those at interview, offer or
+rejected a stage e-mail), the lost-link page's lookup of an address's applications, and
+an applicant's deletion of a closed application with everything it holds; then one CSV export of every application: time to
 first byte, total time, and the growth of this process's peak resident memory during it
 (/proc/self/status VmHWM, reset through /proc/self/clear_refs). Prints a markdown table.
 
@@ -74,6 +78,7 @@ def main():
         "| applications | list ms | filtered ms | name search ms | dashboard ms "
         "| duplicate check ms | CV search: Kaggle ms | CV search: 天池 ms "
         "| CV search: one CV ms | by criteria claimed ms | by criteria corroborated ms "
+        "| status page ms | lost-link lookup ms | delete ms "
         "| export first byte ms | export total s | export memory MB |"
     )
     results = []
@@ -81,7 +86,7 @@ def main():
         grow_to(size)
         results.append((size, measure(args.runs)))
         print(header)
-        print("|" + "---:|" * 14)
+        print("|" + "---:|" * 17)
         for size_done, row in results:
             print(f"| {size_done:,} | " + " | ".join(row) + " |", flush=True)
         print()
@@ -106,10 +111,12 @@ def grow_to(size, batch=5000):
         Application,
         Claim,
         CVText,
+        Message,
         Position,
         Requirement,
         ResearchDirection,
         Review,
+        StageChange,
     )
 
     rng = random.Random(size)
@@ -160,7 +167,44 @@ def grow_to(size, batch=5000):
                 )
             Application.objects.bulk_create(applications)
             claims, links, reviews, texts = [], [], [], []
+            changes, messages = [], []
             for application in applications:
+                if application.stage != "new":
+                    changes.append(
+                        StageChange(
+                            application=application,
+                            from_stage="new",
+                            to_stage=application.stage,
+                            changed_at=application.submitted_at + timedelta(days=3),
+                        )
+                    )
+                if rng.random() < 0.1:
+                    changes.append(
+                        StageChange(
+                            application=application,
+                            kind=StageChange.Kind.CORRECTION,
+                            from_stage="new",
+                            to_stage="new",
+                            by_applicant=True,
+                            fields=["phone"],
+                            changed_at=application.submitted_at + timedelta(hours=1),
+                        )
+                    )
+                if application.stage in ("interview", "offer", "rejected"):
+                    messages.append(
+                        Message(
+                            application=application,
+                            kind=Message.Kind.STAGE,
+                            stage=application.stage,
+                            language="zh-hans",
+                            recipients=[application.email],
+                            subject="面试邀请",
+                            body="你好，" * 40,
+                            message_id=f"<bench-{application.pk}@example.org>",
+                            state=Message.State.SENT,
+                            sent_at=application.submitted_at + timedelta(days=3),
+                        )
+                    )
                 for requirement in rng.sample(requirements, 2):
                     claims.append(
                         Claim(
@@ -199,6 +243,8 @@ def grow_to(size, batch=5000):
             CVText.objects.bulk_create(texts)
             Through.objects.bulk_create(links)
             Review.objects.bulk_create(reviews)
+            StageChange.objects.bulk_create(changes)
+            Message.objects.bulk_create(messages)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
@@ -227,6 +273,7 @@ def measure(runs):
     from django.test import Client
     from django.urls import reverse
 
+    from recruiting import applicant
     from recruiting.forms import ApplicationForm
     from recruiting.models import Application, Position
 
@@ -261,6 +308,24 @@ def measure(runs):
             form._errors = ErrorDict()
             form.refuse_if_duplicate()
 
+    anonymous = Client()
+    followed = Application.objects.filter(stage="interview").order_by("-pk").first() or someone
+
+    def status_page():
+        response = anonymous.get(f"/en/apply/status/{followed.token}/")
+        assert response.status_code == 200, response.status_code
+        assert b"The lab wrote to you" in response.content
+
+    def lost_link_lookup():
+        # What the worker looks up for the lost-link page (tasks.send_status_links).
+        address = someone.email.upper()
+        list(Application.objects.with_email(address).filter(position__slug=position.slug))
+
+    closed = iter(Application.objects.filter(stage="rejected").order_by("-pk")[: runs + 1])
+
+    def delete_one():
+        applicant.delete(next(closed), "http://bench.example.org")
+
     row = [
         median_ms(runs, get({})),
         median_ms(runs, get({"stage__exact": "new", "position__id__exact": position.pk})),
@@ -272,6 +337,9 @@ def measure(runs):
         median_ms(runs, get({"cv": f"S{someone.pk:07d}"})),
         median_ms(runs, get({"o": "-6"})),
         median_ms(runs, get({"o": "-5"})),
+        median_ms(runs, status_page),
+        median_ms(runs, lost_link_lookup),
+        median_ms(runs, delete_one),
     ]
     row = [f"{value:.1f}" for value in row]
     row += export(client, changelist, someone.pk)
