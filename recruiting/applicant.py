@@ -318,7 +318,9 @@ def replace_cv(application, value):
             return None  # confirmed twice: already done
         old_name = locked.cv.name
         if locked.is_untouched():
-            transaction.on_commit(lambda: storage.delete(old_name))
+            # Robust: a file the storage fails to delete is purged later, and never
+            # makes the committed change look failed.
+            transaction.on_commit(lambda: storage.delete(old_name), robust=True)
         else:
             PreviousCV.objects.create(
                 application=locked,

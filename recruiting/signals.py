@@ -30,13 +30,15 @@ for model in CONTENT_MODELS:
 def cv_deleted(sender, instance, **kwargs):
     """
     Delete the CV file of a deleted application (or earlier CV) once the deletion is
-    committed: a rolled-back delete keeps both the row and its file.
+    committed: a rolled-back delete keeps both the row and its file. A file the storage
+    fails to delete is logged, never reported as a failed deletion (the row is gone), and
+    purge_applications deletes it later as a file without an application.
     """
     file = instance.file if isinstance(instance, PreviousCV) else instance.cv
     name = file.name
     if name:
         storage = file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 post_delete.connect(cv_deleted, sender=Application, dispatch_uid="application-delete-cv")
