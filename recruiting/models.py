@@ -359,8 +359,9 @@ class ApplicationQuerySet(models.QuerySet):
     def with_email(self, email):
         """
         The applications sent from this address, whatever its case. Compared as
-        LOWER(email), the expression the open-application constraint indexes, so the
-        lookup is an index scan; email__iexact (UPPER on PostgreSQL) reads every row.
+        LOWER(email), the expression the open-application constraint and
+        application_email_lower_idx index, so the lookup is an index scan; email__iexact
+        (UPPER on PostgreSQL) reads every row.
         """
         return self.alias(email_lower=Lower("email")).filter(
             email_lower=Lower(models.Value(email, output_field=models.EmailField()))
@@ -512,7 +513,9 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-corroborated", "-priority", "-submitted_at"]
         indexes = [
-            models.Index(fields=["email", "position"]),
+            # An address's applications whatever their case and stage (with_email): the
+            # lost-link page's lookup, closed applications included.
+            models.Index(Lower("email"), "position", name="application_email_lower_idx"),
             # The admin list's default order (ordering, then Django's -pk): a page of it
             # is the first rows of this index, not a sort of every application.
             models.Index(
