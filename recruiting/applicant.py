@@ -249,16 +249,23 @@ def email_change_of(application, value):
     return payload["to"]
 
 
-def change_email(application, value):
-    """Apply a confirmed address change (email_change_of checks the link)."""
+def change_email(application, value, origin):
+    """
+    Apply a confirmed address change (email_change_of checks the link), and tell the old
+    address: whoever holds the status link could otherwise move the application's mail
+    away unnoticed.
+    """
     try:
         with transaction.atomic():
             locked = _locked(application)
             if locked is None or locked.stage in ENDED_STAGES:
                 raise Refused(CLOSED)
             new_email = email_change_of(locked, value)
+            old_email = locked.email
             Application.objects.filter(pk=locked.pk).update(email=new_email)
             change = _record(locked, StageChange.Kind.EMAIL, ["email"])
+            locked.email = new_email
+            emails.queue_email_changed_notice(locked, old_email, origin)
     except IntegrityError:
         # one_open_application_per_email_and_position: another one took the address.
         raise Refused(EMAIL_TAKEN) from None

@@ -141,6 +141,24 @@ def queue_email_change_link(application, new_email, value, origin):
     )
 
 
+def queue_email_changed_notice(application, old_email, origin):
+    """Tell the old address that the application now writes to a new one."""
+    with translation.override(application.language):
+        context = _applicant_context(application, origin)
+        subject = _("The e-mail address of your application has changed: %(position)s") % {
+            "position": context["position"]
+        }
+        body = render_to_string("emails/email_changed.txt", context)
+    return queue(
+        Message.Kind.EMAIL_CHANGED,
+        [old_email],
+        subject,
+        body,
+        application=application,
+        language=application.language,
+    )
+
+
 def queue_deletion_confirmation(application, origin):
     """
     Confirm to the applicant that their application is deleted, naming nothing personal

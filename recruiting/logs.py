@@ -1,17 +1,23 @@
 """
 Keeping applicant data out of the logs: the token in a thank-you or status URL lets its
-holder see the application, so Django's and gunicorn's logs both go through redact_path.
+holder see and change the application, and an address change's link holds addresses, so
+Django's and gunicorn's logs both go through redact_path.
 """
 
 import logging
 import re
 
 TOKEN_IN_PATH = re.compile(r"(/apply/(?:thanks|status)/)[^/?#\s'\"]+")
+# The signed value of a new address's confirmation link carries both addresses.
+EMAIL_LINK_IN_PATH = re.compile(r"(/apply/status/…/email/)[^/?#\s'\"]+")
 
 
 def redact_path(text):
-    """The text with every token of a thank-you or status URL replaced by "…"."""
-    return TOKEN_IN_PATH.sub(r"\1…", text)
+    """
+    The text with every token of a thank-you or status URL, and the value of an address
+    change's link, replaced by "…".
+    """
+    return EMAIL_LINK_IN_PATH.sub(r"\1…", TOKEN_IN_PATH.sub(r"\1…", text))
 
 
 class RedactTokens(logging.Filter):

@@ -1047,6 +1047,7 @@ class Message(models.Model):
         STATUS_LINK = "status_link", _("Status link sent again")
         STAGE = "stage", _("Stage message to the applicant")
         EMAIL_CHANGE = "email_change", _("Link to confirm a new e-mail address")
+        EMAIL_CHANGED = "email_changed", _("Notice of a new address, to the old one")
         WITHDRAWN = "withdrawn", _("Withdrawal confirmed to the applicant")
         DELETED = "deleted", _("Deletion confirmed to the applicant")
 

@@ -171,7 +171,7 @@ def change_email(request, application, value):
         return _refused(request, application, refusal.message)
     if request.method == "POST":
         try:
-            applicant.change_email(application, value)
+            applicant.change_email(application, value, site_url(request))
         except applicant.Refused as refusal:
             return _refused(request, application, refusal.message)
         return _back_to_status(

@@ -93,6 +93,8 @@ def test_a_submission_lost_to_a_database_outage_logs_no_applicant_data(
     [
         ("/apply/status/AbC-123_xyz/", "/apply/status/…/"),
         ("/en/apply/thanks/AbC-123_xyz/", "/en/apply/thanks/…/"),
+        ("/apply/status/AbC-123_xyz/withdraw/", "/apply/status/…/withdraw/"),
+        ("/en/apply/status/AbC/email/eyJhIjoxfQ:1t:s1g/", "/en/apply/status/…/email/…/"),
         ("/en/apply/", "/en/apply/"),
         ("/", "/"),
     ],

@@ -215,6 +215,10 @@ def test_a_new_address_is_used_only_once_its_link_is_confirmed(client, applicati
     assert application.email == "new@example.org"
     assert history(application) == [("email", True, ["email"])]
     assert "你更改了邮箱地址。" in response.content.decode()
+    # The old address hears of it: a status link in other hands cannot move mail away quietly.
+    (notice,) = run_worker()
+    assert notice.to == ["li.hua@example.edu.cn"]
+    assert "new@example.org" in notice.body
 
     again = client.post(path, follow=True)
     assert (
