@@ -14,7 +14,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from . import emails, tasks
 from .models import (
@@ -102,7 +102,9 @@ def timeline(application, changes):
 def _event_of(change):
     Kind = StageChange.Kind
     if change.kind == Kind.CORRECTION:
-        fields = ", ".join(map(str, change.field_labels))
+        fields = pgettext("separator between field names", ", ").join(
+            map(str, change.field_labels)
+        )
         return Event(
             change.changed_at,
             _("You corrected: %(fields)s.") % {"fields": fields},

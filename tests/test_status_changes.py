@@ -7,6 +7,7 @@ message (nothing changed) when it is not allowed.
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -77,8 +78,11 @@ def test_a_correction_is_shown_before_and_after_then_saved_once_confirmed(client
     html = check.content.decode()
     assert check.status_code == 200
     assert "Check your changes" in html
-    assert "<td>李华</td><td>李 华</td>" in html
-    assert "<td>北京大学</td><td>清华大学</td>" in html
+    assert re.search(
+        r"Full name</dt>\s*<dd>.*Before:</span> 李华</dd>\s*<dd>.*After:</span> <strong>李 华</strong>",
+        html,
+    )
+    assert re.search(r"School or university</dt>\s*<dd>.*北京大学</dd>\s*<dd>.*清华大学", html)
     application.refresh_from_db()
     assert application.full_name == "李华", "nothing is saved before the confirmation"
 

@@ -166,7 +166,7 @@ def test_correct_replace_the_cv_withdraw_and_delete_each_seen_by_staff_and_then_
         expect(page.get_by_role("heading", level=1)).to_have_text(
             t(language, "Check your changes")
         )
-        expect(page.locator("table.changes")).to_contain_text(NEW_SCHOOL)
+        expect(page.locator("dl.changes")).to_contain_text(NEW_SCHOOL)
         application.refresh_from_db()
         assert application.school == "Peking University", "saved only once confirmed"
         page.get_by_role("button", name=t(language, "Save these changes")).click()
