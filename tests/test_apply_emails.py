@@ -42,6 +42,7 @@ def test_the_applicant_gets_a_confirmation_in_english_when_applying_in_english(
     assert mail.subject == "Application received: Research assistant (RA)"
     assert mail.body.startswith("Dear 李华,")
     assert f"http://testserver/en/apply/status/{application.token}/" in mail.body
+    assert "correct your application until the lab starts on it" in mail.body
     assert "&#x27;" not in mail.body and "&amp;" not in mail.body  # plain text, not HTML
 
 
@@ -53,6 +54,7 @@ def test_the_labs_contact_address_is_the_reply_to_of_the_applicants_e_mails(
     [mail] = run_worker()
     assert mail.reply_to == ["lab@pku.example"]
     assert "请直接回复此邮件" in mail.body
+    assert "撤回" in mail.body  # the status page withdraws, corrects and deletes
 
 
 def test_without_a_contact_address_the_e_mail_does_not_invite_a_reply(client, lab, run_worker):
