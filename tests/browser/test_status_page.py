@@ -328,7 +328,7 @@ def test_axe_finds_no_violation_on_any_action_page(page, site, cv_storage, tmp_p
     axe_both_schemes(page, "correct", found)
     page.locator("#id_school").fill(NEW_SCHOOL)
     page.get_by_role("button", name=t(language, "Check my changes")).click()
-    expect(page.locator("table.changes")).to_be_visible()
+    expect(page.locator("dl.changes")).to_be_visible()
     axe_both_schemes(page, "check your changes", found)
 
     page.goto(status_url(site, application, "cv"))
@@ -441,7 +441,7 @@ def test_no_action_page_scrolls_sideways_on_a_phone(
     widths["correct"] = page.evaluate(PAGE_WIDTH)
     page.locator("#id_school").fill("An-unusually-long-school-name-without-spaces-" * 3)
     page.get_by_role("button", name=t(language, "Check my changes")).click()
-    expect(page.locator("table.changes")).to_be_visible()
+    expect(page.locator("dl.changes")).to_be_visible()
     widths["check your changes"] = page.evaluate(PAGE_WIDTH)
     page.goto(status_url(site, application, "cv"))
     widths["new CV"] = page.evaluate(PAGE_WIDTH)
