@@ -97,7 +97,9 @@ def correct(request, application):
                 return _refused(request, application, applicant.NOT_UNTOUCHED)
             return _back_to_status(request, application, _("Nothing was changed."), messages.INFO)
         context = {"application": application, "form": form, "changes": changes}
-        context["narrowed"] = narrowed
+        # The check page marks a full correction, so that a save after the lab started
+        # meanwhile is narrowed and said to be, not silently cut down.
+        context.update(narrowed=narrowed, untouched=untouched)
         return render(request, "recruiting/status_correct_confirm.html", context)
     try:
         applicant.correct(application, form, site_url(request))

@@ -162,6 +162,23 @@ def test_after_a_review_started_only_the_contact_details_change(client, applicat
     assert history(application) == [("correction", True, ["phone"])]
 
 
+def test_a_check_page_saved_after_the_lab_started_keeps_nothing_but_says_so(client, application):
+    data = edit_data(client, application, full_name="Someone Else")
+    check = client.post(url(application, "correct"), data)
+    sent_back = re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', check.content.decode()
+    )
+    assert ("form", "correction") in sent_back
+    application.move_to(Application.Stage.SCREENING)  # the lab starts meanwhile
+
+    saved = client.post(
+        url(application, "correct"), {**dict(sent_back), "confirm": "1"}, follow=True
+    )
+    assert applicant.NOT_UNTOUCHED in follow_messages(saved)
+    application.refresh_from_db()
+    assert application.full_name == "李华"
+
+
 def _hidden_fields(response):
     form = response.context["form"]
     return {name: form[name].value() for name in form.fields if form[name].value()}
