@@ -99,19 +99,30 @@ APPLICANT_EMAILS = {
         gettext_lazy("Application withdrawn: %(position)s"),
         "emails/withdrawn.txt",
     ),
+    Message.Kind.EMAIL_CHANGE: (
+        gettext_lazy("Confirm your new e-mail address: %(position)s"),
+        "emails/email_change.txt",
+    ),
+    Message.Kind.EMAIL_CHANGED: (
+        gettext_lazy("The e-mail address of your application has changed: %(position)s"),
+        "emails/email_changed.txt",
+    ),
 }
 
 
-def queue_applicant_email(kind, application, origin):
-    """One of APPLICANT_EMAILS to the address applied with, in the language applied in."""
+def queue_applicant_email(kind, application, origin, to=None, **context):
+    """
+    One of APPLICANT_EMAILS in the language applied in, to the address applied with (or
+    `to`), its template given `context` besides the application's.
+    """
     subject, template = APPLICANT_EMAILS[kind]
     with translation.override(application.language):
-        context = _applicant_context(application, origin)
+        context = {**_applicant_context(application, origin), **context}
         subject = str(subject) % {"position": context["position"]}
         body = render_to_string(template, context)
     return queue(
         kind,
-        [application.email],
+        [to or application.email],
         subject,
         body,
         application=application,
@@ -121,42 +132,16 @@ def queue_applicant_email(kind, application, origin):
 
 def queue_email_change_link(application, new_email, value, origin):
     """The link that confirms a new address, to that address (applicant.request_email_change)."""
-    with translation.override(application.language):
-        context = _applicant_context(application, origin)
-        context["new_email"] = new_email
-        context["confirm_url"] = origin + reverse(
-            "recruiting:change_email", args=[application.token, value]
-        )
-        subject = _("Confirm your new e-mail address: %(position)s") % {
-            "position": context["position"]
-        }
-        body = render_to_string("emails/email_change.txt", context)
-    return queue(
-        Message.Kind.EMAIL_CHANGE,
-        [new_email],
-        subject,
-        body,
-        application=application,
-        language=application.language,
+    with translation.override(application.language):  # the link in the applicant's language
+        confirm_url = origin + reverse("recruiting:change_email", args=[application.token, value])
+    return queue_applicant_email(
+        Message.Kind.EMAIL_CHANGE, application, origin, to=new_email, confirm_url=confirm_url
     )
 
 
 def queue_email_changed_notice(application, old_email, origin):
     """Tell the old address that the application now writes to a new one."""
-    with translation.override(application.language):
-        context = _applicant_context(application, origin)
-        subject = _("The e-mail address of your application has changed: %(position)s") % {
-            "position": context["position"]
-        }
-        body = render_to_string("emails/email_changed.txt", context)
-    return queue(
-        Message.Kind.EMAIL_CHANGED,
-        [old_email],
-        subject,
-        body,
-        application=application,
-        language=application.language,
-    )
+    return queue_applicant_email(Message.Kind.EMAIL_CHANGED, application, origin, to=old_email)
 
 
 def queue_deletion_confirmation(application, origin):
