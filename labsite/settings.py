@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "imagekit",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -223,12 +225,60 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "cvs", "base_url": None},
     }
+
+# The lab's photos are public: their own storage, never the CVs' (docs/deploy.md). A local
+# folder served at PUBLIC_MEDIA_URL (by nginx in production, by the site itself when
+# SERVE_PUBLIC_MEDIA is on, as it is with DJANGO_DEBUG=1), or a public bucket.
+PUBLIC_MEDIA_ROOT = Path(os.environ.get("PUBLIC_MEDIA_ROOT", VAR_DIR / "public"))
+PUBLIC_MEDIA_URL = os.environ.get("PUBLIC_MEDIA_URL", "/media/")
+if not PUBLIC_MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured("PUBLIC_MEDIA_URL must end with a slash.")
+SERVE_PUBLIC_MEDIA = envbool("SERVE_PUBLIC_MEDIA", "1" if DEBUG else "0")
+PUBLIC_STORAGE_BUCKET = os.environ.get("PUBLIC_STORAGE_BUCKET", "")
+if PUBLIC_STORAGE_BUCKET:
+    public_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PUBLIC_STORAGE_BUCKET,
+            "endpoint_url": os.environ.get("PUBLIC_STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PUBLIC_STORAGE_REGION") or None,
+            "access_key": os.environ.get("PUBLIC_STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PUBLIC_STORAGE_SECRET_KEY") or None,
+            # Served from the bucket's (or its CDN's) own address, unsigned.
+            "custom_domain": os.environ.get("PUBLIC_STORAGE_DOMAIN") or None,
+            "default_acl": "public-read",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    public_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PUBLIC_MEDIA_ROOT,
+            "base_url": PUBLIC_MEDIA_URL,
+            "file_permissions_mode": 0o644,
+            "directory_permissions_mode": 0o755,
+        },
+    }
+if not PUBLIC_STORAGE_BUCKET and PUBLIC_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PUBLIC_MEDIA_ROOT must not be inside MEDIA_ROOT (the CVs).")
+# A public image is refused above these: a larger one is no photo but an attack on memory.
+PUBLIC_IMAGE_MAX_BYTES = envint("PUBLIC_IMAGE_MAX_BYTES", str(10 * 1024 * 1024))
+PUBLIC_IMAGE_MAX_PIXELS = envint("PUBLIC_IMAGE_MAX_PIXELS", str(40_000_000))
+# The widths (pixels) made of every photo, in WebP and JPEG (recruiting/images.py).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "sized"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
+
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     },
     "cvs": cv_storage,
+    "public": public_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -7,4 +7,4 @@ class RecruitingConfig(AppConfig):
     verbose_name = _("Recruiting")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks, history, signals  # noqa: F401

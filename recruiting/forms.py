@@ -293,7 +293,7 @@ class ApplicationForm(forms.ModelForm):
         if preselect_position in self.positions:
             self.initial["position"] = preselect_position
 
-        directions = direction_choices(ResearchDirection.objects.all())
+        directions = direction_choices(ResearchDirection.objects.active())
         self.directions = {str(direction.pk): direction for direction, _label in directions}
         self.fields["directions"].choices = [
             (str(direction.pk), label) for direction, label in directions

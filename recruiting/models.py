@@ -21,7 +21,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import corroboration
+from . import corroboration, images
+from .images import PhotoField, PublicName
 
 # ---------------------------------------------------------------------------
 # Page content
@@ -94,7 +95,17 @@ class Advisor(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     homepage = models.URLField(_("homepage"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="advisor/", blank=True)
+    scholar = models.URLField(_("Google Scholar"), blank=True)
+    dblp = models.URLField("DBLP", blank=True)
+    github = models.URLField(_("GitHub"), blank=True)
+    photo = PhotoField(
+        _("photo"),
+        upload_to=PublicName("advisor"),
+        blank=True,
+        help_text=_("A JPEG, PNG or WebP photo; the page shows it in several sizes."),
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("advisor")
@@ -102,6 +113,25 @@ class Advisor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        images.sync_size(self, "photo")
+        super().save(*args, **kwargs)
+
+    @property
+    def picture(self):
+        return images.picture(self.photo, self.photo_width, self.photo_height, alt=self.name)
+
+    @property
+    def links(self):
+        """The advisor's pages that are set, as (label, URL), in the page's order."""
+        candidates = [
+            (gettext("Homepage"), self.homepage),
+            (gettext("Google Scholar"), self.scholar),
+            ("DBLP", self.dblp),
+            ("GitHub", self.github),
+        ]
+        return [(label, url) for label, url in candidates if url]
 
     def get_absolute_url(self):
         return reverse("recruiting:landing") + "#advisor"
@@ -171,6 +201,12 @@ class Advantage(OrderedContent):
         return self.title or self.text[:60]
 
 
+class ResearchDirectionQuerySet(models.QuerySet):
+    def active(self):
+        """Shown on the page and offered on the form: active, and so is its parent."""
+        return self.filter(is_active=True).exclude(parent__is_active=False)
+
+
 class ResearchDirection(OrderedContent):
     """A research direction; a direction with a parent is one of its branches."""
 
@@ -185,6 +221,15 @@ class ResearchDirection(OrderedContent):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     title = models.CharField(pgettext_lazy("research direction", "title"), max_length=100)
     summary = models.TextField(_("summary"), blank=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Inactive directions leave the page and the form; applications that chose one keep it."
+        ),
+    )
+
+    objects = ResearchDirectionQuerySet.as_manager()
 
     class Meta(OrderedContent.Meta):
         verbose_name = _("research direction")
@@ -283,6 +328,115 @@ class Requirement(OrderedContent):
     def keywords_in(self, evidence):
         """The keywords of this requirement that occur in the evidence (corroboration.py)."""
         return corroboration.keywords_in(self.keyword_list, evidence)
+
+
+class GroupPhoto(OrderedContent):
+    """A photo of the group, in the gallery under the advisor."""
+
+    image = PhotoField(_("photo"), upload_to=PublicName("group"))
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        _("description"),
+        max_length=200,
+        help_text=_(
+            "What the photo shows, for people who cannot see it, e.g. “The group at a "
+            "weekly meeting”."
+        ),
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("group photo")
+        verbose_name_plural = _("group photos")
+
+    def __str__(self):
+        return self.caption or self.alt
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#group"
+
+    def save(self, *args, **kwargs):
+        images.sync_size(self, "image")
+        super().save(*args, **kwargs)
+
+    @property
+    def picture(self):
+        return images.picture(self.image, self.image_width, self.image_height, alt=self.alt)
+
+
+class Member(OrderedContent):
+    """A member of the group, or an alumnus: the page lists each kind on its own."""
+
+    class Status(models.TextChoices):
+        CURRENT = "current", _("Member")
+        ALUMNI = "alumni", _("Alumni")
+
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        help_text=_("E.g. “PhD student, 2023”; for alumni, where they went next."),
+    )
+    status = models.CharField(
+        _("member or alumni"), max_length=10, choices=Status.choices, default=Status.CURRENT
+    )
+    photo = PhotoField(_("photo"), upload_to=PublicName("people"), blank=True)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    url = models.URLField(_("link"), blank=True, help_text=_("Their homepage, if any."))
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = _("member")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#people"
+
+    def save(self, *args, **kwargs):
+        images.sync_size(self, "photo")
+        super().save(*args, **kwargs)
+
+    @property
+    def picture(self):
+        return images.picture(self.photo, self.photo_width, self.photo_height, alt=self.name)
+
+
+class Publication(OrderedContent):
+    """A selected publication: written as published, so in one language only."""
+
+    title = models.CharField(pgettext_lazy("publication", "title"), max_length=500)
+    authors = models.CharField(_("authors"), max_length=1000)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    bibtex_key = models.CharField(
+        _("BibTeX key"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The entry's key when it came from a BibTeX file: importing it again skips it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["order", "-year", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#publications"
 
 
 # ---------------------------------------------------------------------------

@@ -21,14 +21,11 @@ LAB = {
             "machine learning systems and interdisciplinary applications"
         ),
     },
+    # The post opens "…团队招收研究助理（RA）/ 实习生若干。": the page builds that sentence
+    # from the open positions (content.recruiting_sentence), so that it follows them.
     "intro": {
-        "zh_hans": (
-            "北大国际机器学习研究中心张文涛教授团队招收研究助理（RA）/ 实习生若干。"
-            "对于推免/申请考核制的博士生/硕士生，建议提前进组联系实习。"
-        ),
+        "zh_hans": "对于推免/申请考核制的博士生/硕士生，建议提前进组联系实习。",
         "en": (
-            "Prof. Zhang Wentao's group at the Center for Machine Learning Research, "
-            "Peking University, is recruiting several research assistants (RA) and interns. "
             "Students heading for a PhD or master's place through recommended admission "
             "(推免) or the application-and-assessment system (申请考核制) are advised to "
             "join the group early as interns."

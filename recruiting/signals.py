@@ -1,5 +1,5 @@
 """
-Clear the page cache whenever any content changes; remove an application's CV files from
+Clear the page cache whenever any content changes; make the sizes of a newly saved photo; remove an application's CV files from
 storage when the application is deleted; keep an application's mean rating with its
 reviews.
 """
@@ -7,9 +7,9 @@ reviews.
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from . import pages
+from . import images, pages
 from .content import CONTENT_MODELS
-from .models import Application, PreviousCV, Review
+from .models import Advisor, Application, GroupPhoto, Member, PreviousCV, Review
 
 
 def content_changed(sender, **kwargs):
@@ -52,3 +52,24 @@ def review_changed(sender, instance, **kwargs):
 
 post_save.connect(review_changed, sender=Review, dispatch_uid="review-save-average")
 post_delete.connect(review_changed, sender=Review, dispatch_uid="review-delete-average")
+
+
+# The photo fields of the page, each with its stored width.
+PHOTOS = {Advisor: "photo", GroupPhoto: "image", Member: "photo"}
+
+
+def photo_saved(sender, instance, **kwargs):
+    """
+    Make the sizes of the photo once the save is committed (a second or so for a large
+    one; a rolled-back save makes none). Sizes already made are not made again. A failure
+    is logged, never reported as a failed save (the row is committed).
+    """
+    name = PHOTOS[sender]
+    field_file = getattr(instance, name)
+    width = getattr(instance, f"{name}_width")
+    if field_file and width:
+        transaction.on_commit(lambda: images.make_sizes(field_file, width), robust=True)
+
+
+for model in PHOTOS:
+    post_save.connect(photo_saved, sender=model, dispatch_uid=f"photo-sizes-{model.__name__}")

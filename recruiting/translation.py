@@ -7,7 +7,9 @@ from .models import (
     Advantage,
     AdvantageGroup,
     Advisor,
+    GroupPhoto,
     Lab,
+    Member,
     MessageTemplate,
     Position,
     Requirement,
@@ -73,3 +75,13 @@ class RequirementTranslation(TranslationOptions):
 @register(MessageTemplate)
 class MessageTemplateTranslation(TranslationOptions):
     fields = ("subject", "body")
+
+
+@register(GroupPhoto)
+class GroupPhotoTranslation(TranslationOptions):
+    fields = ("alt", "caption")
+
+
+@register(Member)
+class MemberTranslation(TranslationOptions):
+    fields = ("name", "role")

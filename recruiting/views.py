@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views import static
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import decoys, pages, ratelimit, tasks
@@ -216,3 +217,16 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@require_safe
+def public_media(request, path):
+    """
+    The lab's photos (settings.STORAGES["public"]) when the site serves them itself: with
+    DJANGO_DEBUG=1 or SERVE_PUBLIC_MEDIA=1. In production nginx does (docs/deploy.md).
+    Every name is new for each upload and each size, so a file never changes: cached for
+    a year.
+    """
+    response = static.serve(request, path, document_root=settings.PUBLIC_MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return response
