@@ -15,7 +15,6 @@ from reversion.admin import VersionAdmin
 
 from . import tasks
 from .admin_lookups import FilterParametersOnly, OfferedChoicesFilter
-from .translation_status import TranslationStatusMixin
 from .models import (
     Achievement,
     Advantage,
@@ -26,6 +25,7 @@ from .models import (
     Requirement,
     ResearchDirection,
 )
+from .translation_status import TranslationStatusMixin
 
 
 class ContentAdmin(

@@ -118,6 +118,9 @@ class Advisor(models.Model):
         images.sync_size(self, "photo")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#advisor"
+
     @property
     def picture(self):
         return images.picture(self.photo, self.photo_width, self.photo_height, alt=self.name)
@@ -132,9 +135,6 @@ class Advisor(models.Model):
             ("GitHub", self.github),
         ]
         return [(label, url) for label, url in candidates if url]
-
-    def get_absolute_url(self):
-        return reverse("recruiting:landing") + "#advisor"
 
 
 class Achievement(OrderedContent):
@@ -353,12 +353,12 @@ class GroupPhoto(OrderedContent):
     def __str__(self):
         return self.caption or self.alt
 
-    def get_absolute_url(self):
-        return reverse("recruiting:landing") + "#group"
-
     def save(self, *args, **kwargs):
         images.sync_size(self, "image")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#group"
 
     @property
     def picture(self):
@@ -393,12 +393,12 @@ class Member(OrderedContent):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("recruiting:landing") + "#people"
-
     def save(self, *args, **kwargs):
         images.sync_size(self, "photo")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("recruiting:landing") + "#people"
 
     @property
     def picture(self):
