@@ -3,8 +3,11 @@ The admin of the lab's page content: every text in both languages as tabs, the o
 each list edited in the list.
 """
 
+import functools
+
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -25,7 +28,7 @@ from .models import (
     Requirement,
     ResearchDirection,
 )
-from .translation_status import TranslationStatusMixin
+from .translation_status import TranslationStatusMixin, translation_status_view
 
 
 class ContentAdmin(
@@ -51,6 +54,16 @@ class LabAdmin(ContentAdmin):
     def has_add_permission(self, request):
         # The page shows one lab.
         return super().has_add_permission(request) and not Lab.objects.exists()
+
+    def get_urls(self):
+        # The page of every missing text, across the content models (translation_status.py).
+        status = self.admin_site.admin_view(
+            functools.partial(translation_status_view, admin_site=self.admin_site)
+        )
+        return [
+            path("translations/", status, name="recruiting_translation_status"),
+            *super().get_urls(),
+        ]
 
 
 class AchievementInline(TranslationTabularInline):

@@ -162,6 +162,32 @@ def cv_storage(tmp_path, settings, monkeypatch):
     return storage
 
 
+@pytest.fixture(autouse=True)
+def public_storage(tmp_path, settings, monkeypatch):
+    """
+    The public photos of the test's own, under tmp_path/public, served at /media/ as in
+    development. Returns the storage. (The photo fields keep the storage they were given
+    at import, so they are swapped as well as the settings.)
+    """
+    from django.core.files.storage import storages
+
+    from recruiting.signals import PHOTOS
+
+    public = tmp_path / "public"
+    settings.PUBLIC_MEDIA_ROOT = public
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": public, "base_url": settings.PUBLIC_MEDIA_URL},
+        },
+    }
+    storage = storages["public"]
+    for model, name in PHOTOS.items():
+        monkeypatch.setattr(model._meta.get_field(name), "storage", storage)
+    return storage
+
+
 @pytest.fixture
 def database_goes_away():
     """
