@@ -44,6 +44,10 @@ TOO_MANY_PIXELS = _(
     "This image is %(width)s × %(height)s pixels, more than the site takes "
     "(%(megapixels)s million pixels). Upload a smaller copy."
 )
+FAR_TOO_MANY_PIXELS = _(
+    "This image says it has far more pixels than the site takes (%(megapixels)s million). "
+    "Upload a smaller copy."
+)
 
 
 def public_storage():
@@ -101,13 +105,9 @@ def check_image(file):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            TOO_MANY_PIXELS,
+            FAR_TOO_MANY_PIXELS,
             code="too_many_pixels",
-            params={
-                "width": "?",
-                "height": "?",
-                "megapixels": settings.PUBLIC_IMAGE_MAX_PIXELS // 1_000_000,
-            },
+            params={"megapixels": settings.PUBLIC_IMAGE_MAX_PIXELS // 1_000_000},
         ) from None
     except Exception:  # Pillow raises many kinds for a broken or foreign file
         raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
