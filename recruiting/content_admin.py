@@ -5,9 +5,17 @@ each list edited in the list.
 
 import functools
 
-from django.contrib import admin
-from django.db.models import Q
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -16,15 +24,20 @@ from modeltranslation.admin import (
 )
 from reversion.admin import VersionAdmin
 
-from . import tasks
+from . import bibtex, images, tasks
 from .admin_lookups import FilterParametersOnly, OfferedChoicesFilter
 from .models import (
     Achievement,
     Advantage,
     AdvantageGroup,
     Advisor,
+    Application,
+    Claim,
+    GroupPhoto,
     Lab,
+    Member,
     Position,
+    Publication,
     Requirement,
     ResearchDirection,
 )
@@ -111,10 +124,37 @@ class AdvantageAdmin(OrderedContentAdmin):
         return obj.group.get_absolute_url()
 
 
+class BranchFormSet(BaseInlineFormSet):
+    """A branch that applications chose cannot be deleted from its direction's page."""
+
+    def clean(self):
+        super().clean()
+        doomed = [form.instance for form in self.deleted_forms if form.instance.pk]
+        chosen = {
+            row["researchdirection"]: row["count"]
+            for row in Application.directions.through.objects.filter(researchdirection__in=doomed)
+            .values("researchdirection")
+            .annotate(count=Count("application", distinct=True))
+        }
+        for branch in doomed:
+            if branch.pk in chosen:
+                raise ValidationError(
+                    ngettext(
+                        "“%(object)s” was chosen by %(count)d application: make it inactive "
+                        "instead.",
+                        "“%(object)s” was chosen by %(count)d applications: make it inactive "
+                        "instead.",
+                        chosen[branch.pk],
+                    ),
+                    params={"object": branch.title, "count": chosen[branch.pk]},
+                )
+
+
 class BranchInline(TranslationStackedInline):
     model = ResearchDirection
+    formset = BranchFormSet
     fk_name = "parent"
-    fields = ("order", "title", "slug", "summary")
+    fields = ("order", "title", "slug", "summary", "is_active")
     extra = 0
     verbose_name = _("branch")
     verbose_name_plural = _("branches")
@@ -130,13 +170,58 @@ class TopLevelFilter(OfferedChoicesFilter):
         return [("top", _("Directions")), ("branch", _("Branches"))]
 
 
+class InUseContentAdmin(OrderedContentAdmin):
+    """
+    Content that applications refer to is never deleted from under them: deleting it is
+    refused, with how many applications chose it, and the editor is told to make it
+    inactive instead (it then leaves the page and the form; applications keep it).
+    """
+
+    def in_use(self, objs):
+        """{object: how many applications refer to it} for those that are referred to."""
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        in_use = self.in_use(list(objs))
+        if in_use:
+            refusals = [
+                ngettext(
+                    "“%(object)s” was chosen by %(count)d application: make it inactive instead.",
+                    "“%(object)s” was chosen by %(count)d applications: make it inactive instead.",
+                    count,
+                )
+                % {"object": obj, "count": count}
+                for obj, count in in_use.items()
+            ]
+            # Nothing to delete, and why: the admin's "cannot delete" page, for one object
+            # or for the bulk action alike, without listing thousands of claims.
+            return [], {}, set(), refusals
+        return super().get_deleted_objects(objs, request)
+
+
 @admin.register(ResearchDirection)
-class ResearchDirectionAdmin(OrderedContentAdmin):
-    list_display = ("__str__", "slug", "order")
-    list_filter = (TopLevelFilter,)
+class ResearchDirectionAdmin(InUseContentAdmin):
+    list_display = ("__str__", "slug", "is_active", "order")
+    list_editable = ("is_active", "order")
+    list_filter = (TopLevelFilter, "is_active")
     list_select_related = ("parent",)
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = [BranchInline]
+
+    def in_use(self, objs):
+        # A direction's branches go with it: their applications count too.
+        owner = {obj.pk: obj for obj in objs}
+        for branch in ResearchDirection.objects.filter(parent__in=objs):
+            owner.setdefault(branch.pk, owner[branch.parent_id])
+        counts = {}
+        for row in (
+            Application.directions.through.objects.filter(researchdirection__in=list(owner))
+            .values("researchdirection")
+            .annotate(count=Count("application", distinct=True))
+        ):
+            obj = owner[row["researchdirection"]]
+            counts[obj] = counts.get(obj, 0) + row["count"]
+        return counts
 
     def get_inlines(self, request, obj):
         # Branches have no branches of their own.
@@ -151,9 +236,18 @@ class PositionAdmin(OrderedContentAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(OrderedContentAdmin):
+class RequirementAdmin(InUseContentAdmin):
     list_display = ("short_title", "keywords", "main_author", "is_active", "order")
     list_editable = ("is_active", "order")
+
+    def in_use(self, objs):
+        by_pk = {obj.pk: obj for obj in objs}
+        rows = (
+            Claim.objects.filter(requirement__in=objs)
+            .values("requirement")
+            .annotate(count=Count("application", distinct=True))
+        )
+        return {by_pk[row["requirement"]]: row["count"] for row in rows}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -161,3 +255,154 @@ class RequirementAdmin(OrderedContentAdmin):
             # The claims of this criterion are checked against their CVs again, by the
             # worker: with the application's commit, in the same transaction.
             tasks.recheck_requirement.enqueue(obj.pk)
+
+
+def photo_preview(field_file, width, height, alt=""):
+    """The smallest size of a photo, for the admin's lists and forms."""
+    picture = images.picture(field_file, width, height, alt)
+    if picture is None:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="80" height="{}" class="photo-preview">',
+        picture.jpeg_srcset.split(" ", 1)[0],
+        alt,
+        round(80 * picture.height / picture.width),
+    )
+
+
+@admin.register(GroupPhoto)
+class GroupPhotoAdmin(OrderedContentAdmin):
+    list_display = ("preview", "__str__", "order")
+    fields = ("image", "preview", "alt", "caption", "order")
+    readonly_fields = ("preview",)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return photo_preview(obj.image, obj.image_width, obj.image_height, obj.alt)
+
+
+@admin.register(Member)
+class MemberAdmin(OrderedContentAdmin):
+    list_display = ("preview", "name", "role", "status", "order")
+    list_filter = ("status",)
+    fields = ("name", "role", "status", "photo", "preview", "url", "order")
+    readonly_fields = ("preview",)
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj):
+        return photo_preview(obj.photo, obj.photo_width, obj.photo_height, obj.name)
+
+
+class BibTeXForm(forms.Form):
+    file = forms.FileField(
+        label=_("BibTeX file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".bib,.bibtex,.txt,text/plain"}),
+    )
+    text = forms.CharField(
+        label=_("or paste BibTeX"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > bibtex.MAX_BYTES:
+                raise ValidationError(_("This file is larger than 1 MB."), code="too_large")
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    _("This file is not UTF-8 text. Save it as UTF-8 and try again."),
+                    code="not_utf8",
+                ) from None
+        if not (data.get("text") or "").strip():
+            raise ValidationError(_("Choose a BibTeX file or paste its entries."), code="empty")
+        if len(data["text"]) > bibtex.MAX_BYTES:
+            raise ValidationError(_("This text is longer than 1 MB."), code="too_large")
+        return data
+
+
+@admin.register(Publication)
+class PublicationAdmin(VersionAdmin, FilterParametersOnly, admin.ModelAdmin):
+    """Publications are written as published, in one language: no tabs."""
+
+    list_display = ("title", "venue", "year", "order")
+    list_editable = ("order",)
+    list_filter = ("year",)
+    search_fields = ("title", "authors", "venue")
+    ordering = ("order", "-year", "pk")
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="recruiting_publication_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Add the entries of a BibTeX file, as one revision of the history."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BibTeXForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            with reversion.create_revision():
+                result = bibtex.import_publications(form.cleaned_data["text"])
+                reversion.set_user(request.user)
+                reversion.set_comment(
+                    gettext("Imported %(count)d publications from BibTeX.")
+                    % {"count": len(result.added)}
+                )
+            self.report_import(request, result)
+            if result.added or result.skipped:
+                return redirect("admin:recruiting_publication_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import publications from BibTeX"),
+            "form": form,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, "admin/recruiting/publication/import.html", context)
+
+    def report_import(self, request, result):
+        if result.added:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d publication added.",
+                    "%(count)d publications added.",
+                    len(result.added),
+                )
+                % {"count": len(result.added)},
+                messages.SUCCESS,
+            )
+        if result.skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d entry was imported before and is skipped: %(keys)s.",
+                    "%(count)d entries were imported before and are skipped: %(keys)s.",
+                    len(result.skipped),
+                )
+                % {"count": len(result.skipped), "keys": ", ".join(result.skipped[:20])},
+                messages.WARNING,
+            )
+        if result.unreadable:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d entry could not be read (no title, or not valid BibTeX).",
+                    "%(count)d entries could not be read (no title, or not valid BibTeX).",
+                    result.unreadable,
+                )
+                % {"count": result.unreadable},
+                messages.WARNING,
+            )
+        if not (result.added or result.skipped or result.unreadable):
+            self.message_user(request, gettext("No BibTeX entry was found."), messages.WARNING)

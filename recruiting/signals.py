@@ -5,11 +5,20 @@ reviews.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import ProtectedError
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from . import images, pages
 from .content import CONTENT_MODELS
-from .models import Advisor, Application, GroupPhoto, Member, PreviousCV, Review
+from .models import (
+    Advisor,
+    Application,
+    GroupPhoto,
+    Member,
+    PreviousCV,
+    ResearchDirection,
+    Review,
+)
 
 
 def content_changed(sender, **kwargs):
@@ -73,3 +82,18 @@ def photo_saved(sender, instance, **kwargs):
 
 for model in PHOTOS:
     post_save.connect(photo_saved, sender=model, dispatch_uid=f"photo-sizes-{model.__name__}")
+
+
+def direction_deleted(sender, instance, **kwargs):
+    """
+    The last guard (the admin refuses first, content_admin.py): a research direction that
+    applications chose is never deleted, which would silently take it off them.
+    """
+    if instance.applications.exists():
+        raise ProtectedError(
+            f"Applications chose the research direction {instance}: make it inactive instead.",
+            {instance},
+        )
+
+
+pre_delete.connect(direction_deleted, sender=ResearchDirection, dispatch_uid="direction-in-use")

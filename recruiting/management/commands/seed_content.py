@@ -3,10 +3,12 @@ Load the lab's content (recruiting/seed.py) in one transaction. A section is fil
 when empty, so running it again never overwrites or duplicates what staff edited.
 """
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from recruiting import seed
+from recruiting.content import CONTENT_MODELS
 from recruiting.models import (
     Achievement,
     Advantage,
@@ -82,6 +84,14 @@ class Command(BaseCommand):
         self.fill("positions", Position.objects.all(), self.create_positions)
         self.fill("requirements", Requirement.objects.all(), self.create_requirements)
         self.fill("message templates", MessageTemplate.objects.all(), self.create_templates)
+        # The first version of every content row without one (those just made, or made
+        # before the history existed), so that an editor's first change can be reverted.
+        call_command(
+            "createinitialrevisions",
+            *(model._meta.label for model in CONTENT_MODELS),
+            comment="Loaded from the lab's post (seed_content)",
+            verbosity=0,
+        )
 
         if options["verbosity"] >= 1:
             if self.created:
