@@ -19,7 +19,8 @@ from .models import (
 )
 
 # What editors write and the public pages show: a change to any of them clears the page
-# cache (signals.py), and the "editors" role may edit exactly these (roles.py).
+# cache (signals.py), is recorded in the history (history.py), and the "editors" role may
+# edit exactly these (roles.py).
 CONTENT_MODELS = [
     Lab,
     Advisor,
@@ -33,6 +34,8 @@ CONTENT_MODELS = [
     Member,
     Publication,
 ]
+# Those written in both languages (translation.py); a publication is written as published.
+TRANSLATED_MODELS = [model for model in CONTENT_MODELS if model is not Publication]
 
 
 @dataclass

@@ -5,18 +5,22 @@ import re
 import pytest
 from django.urls import reverse
 
-from recruiting.content import CONTENT_MODELS
+from recruiting.content import CONTENT_MODELS, TRANSLATED_MODELS
 from recruiting.models import (
     Achievement,
     Advantage,
     AdvantageGroup,
     Advisor,
+    GroupPhoto,
     Lab,
+    Member,
     Position,
+    Publication,
     Requirement,
     ResearchDirection,
 )
 from tests.factories import RequirementFactory
+from tests.images import photo_upload
 from tests.submissions import change_form_data
 
 LISTS = [m for m in CONTENT_MODELS if m not in (Lab, Advisor)]
@@ -45,10 +49,15 @@ def content(db):
         short_title_en="Top paper",
         text_zh_hans="在顶级会议发表论文",
     )
+    GroupPhoto.objects.create(image=photo_upload(), alt_zh_hans="组会", order=1)
+    Member.objects.create(name_zh_hans="李同学", role_zh_hans="博士生", order=1)
+    Publication.objects.create(title="A made-up paper", authors="A. Author", year=2024)
     return lab
 
 
-@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
+
+
+@pytest.mark.parametrize("model", TRANSLATED_MODELS, ids=lambda m: m.__name__)
 def test_editors_open_every_content_list_and_form_with_a_tab_per_language(
     editor_client, content, model
 ):

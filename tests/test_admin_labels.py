@@ -168,7 +168,10 @@ def admin_pages(applications):
     pages = ["/admin/", "/admin/recruiting/application/dashboard/"]
     for model in (*CONTENT_MODELS, Application, MessageTemplate, Message):
         base = f"/admin/recruiting/{model._meta.model_name}/"
-        pages += [base, f"{base}{model.objects.order_by('pk').first().pk}/change/"]
+        pages.append(base)
+        first = model.objects.order_by("pk").first()
+        if first is not None:  # the post gives no photos, people nor publications
+            pages.append(f"{base}{first.pk}/change/")
         if model not in (Lab, Application, Message):
             pages.append(f"{base}add/")
     return pages

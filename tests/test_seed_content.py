@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from recruiting.content import CONTENT_MODELS, landing_content
+from recruiting.content import CONTENT_MODELS, TRANSLATED_MODELS, landing_content
 from recruiting.models import (
     Achievement,
     Advantage,
@@ -40,7 +40,7 @@ def snapshot():
 def seeded_text(language):
     """Every text column of the content in one language, with those not translated."""
     texts = []
-    for model in CONTENT_MODELS:
+    for model in TRANSLATED_MODELS:
         translated = translator.get_options_for_model(model).fields
         columns = []
         for field in model._meta.concrete_fields:
@@ -123,7 +123,7 @@ def test_the_command_says_what_it_created_and_what_it_left_alone(db):
 
 def test_every_translated_field_has_chinese_and_english(db):
     seed()
-    for model in CONTENT_MODELS:
+    for model in TRANSLATED_MODELS:
         for row in model.objects.all():
             for name in translator.get_options_for_model(model).fields:
                 chinese = getattr(row, f"{name}_zh_hans")
@@ -236,13 +236,13 @@ def test_every_fact_of_the_post_is_seeded_in_both_languages(db):
     assert [fact for fact in FACTS_EN if fact not in english] == []
 
 
-def test_landing_content_returns_every_section_in_at_most_six_queries(
+def test_landing_content_returns_every_section_in_at_most_nine_queries(
     db, django_assert_max_num_queries
 ):
     seed()
     translation.activate("zh-hans")  # an earlier test's request may have left English on
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         content = landing_content()
         advisor_name = content.advisor.name
         items = [item.text for group in content.advantage_groups for item in group.item_list]
