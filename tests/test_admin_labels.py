@@ -196,7 +196,7 @@ def test_the_advisor_has_a_name_and_a_rank_not_a_designation_and_a_heading(clien
     columns = names_on(client, "/admin/recruiting/advisor/").names["column"]
     labels = names_on(client, f"/admin/recruiting/advisor/{advisor.pk}/change/").names["label"]
 
-    assert columns[-3:] == ["姓名", "职称", "单位"]
+    assert columns[-4:] == ["姓名", "职称", "单位", "翻译"]
     assert {"姓名 [中文]", "姓名 [English]", "职称 [中文]", "职称 [English]"} <= set(labels)
     assert not [label for label in labels if label.startswith(("名称", "标题"))]
 
@@ -291,4 +291,4 @@ def test_the_english_admin_reads_english(client, boss, applications):
 
     assert {url: names for url, names in chinese.items() if names} == {}
     advisor = pages["/admin/recruiting/advisor/"].names["column"]
-    assert advisor[-3:] == ["Name", "Title", "Affiliation"]
+    assert advisor[-4:] == ["Name", "Title", "Affiliation", "Translations"]

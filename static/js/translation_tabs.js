@@ -1,7 +1,8 @@
 /*
  * modeltranslation labels the admin's language tabs with codes ("zh-hans", "en"): this
  * names them as settings.LANGUAGES does ("中文", "English"), from the page's
- * #language-names. Loaded after modeltranslation's own script (change_form.html).
+ * #language-names, and marks the tab of a field that lacks its text. Loaded after
+ * modeltranslation's own script (change_form.html).
  */
 (function ($) {
   "use strict";
@@ -22,9 +23,17 @@
     }
   }
 
+  // A tab whose field lacks its text (translation_status.py marks the field) is marked too.
+  function markMissing(index, element) {
+    var panel = document.getElementById((element.getAttribute("href") || "").slice(1));
+    if (panel && panel.querySelector(".translation-missing")) {
+      element.classList.add("translation-missing-tab");
+    }
+  }
+
   // Each set of tabs announces itself once built, those of an inline added later too.
   $(document).on("tabscreate", function (event) {
-    $(event.target).find(".ui-tabs-nav a").each(rename);
+    $(event.target).find(".ui-tabs-nav a").each(rename).each(markMissing);
   });
   // The switch over all the tabs, which modeltranslation fills in once the page is ready.
   $(function () {
