@@ -16,7 +16,9 @@ pages), the list sorted by criteria claimed, and by criteria corroborated; an ap
 status page (anonymous, with its stage history and the lab's e-mails: each application
 past "new" has its moves, a tenth an applicant's correction, those at interview, offer or
 rejected a stage e-mail), the lost-link page's lookup of an address's applications, and
-an applicant's deletion of a closed application with everything it holds; then one CSV export of every application: time to
+an applicant's deletion of a closed application with everything it holds, the refused
+deletion of a criterion and of a research direction applications chose (the page counts
+them), the translation status page; then one CSV export of every application: time to
 first byte, total time, and the growth of this process's peak resident memory during it
 (/proc/self/status VmHWM, reset through /proc/self/clear_refs). Prints a markdown table.
 
@@ -79,6 +81,7 @@ def main():
         "| duplicate check ms | CV search: Kaggle ms | CV search: 天池 ms "
         "| CV search: one CV ms | by criteria claimed ms | by criteria corroborated ms "
         "| status page ms | lost-link lookup ms | delete ms "
+        "| criterion delete refused ms | direction delete refused ms | translation status ms "
         "| export first byte ms | export total s | export memory MB |"
     )
     results = []
@@ -86,7 +89,7 @@ def main():
         grow_to(size)
         results.append((size, measure(args.runs)))
         print(header)
-        print("|" + "---:|" * 17)
+        print("|" + "---:|" * 20)
         for size_done, row in results:
             print(f"| {size_done:,} | " + " | ".join(row) + " |", flush=True)
         print()
@@ -275,7 +278,7 @@ def measure(runs):
 
     from recruiting import applicant
     from recruiting.forms import ApplicationForm
-    from recruiting.models import Application, Position
+    from recruiting.models import Application, Position, Requirement, ResearchDirection
 
     user = User.objects.filter(username="bench").first()
     if user is None:
@@ -326,6 +329,23 @@ def measure(runs):
     def delete_one():
         applicant.delete(next(closed), "http://bench.example.org")
 
+    def refused_delete(obj):
+        # The confirmation page counts the applications that chose it, and refuses.
+        url = reverse(f"admin:recruiting_{obj._meta.model_name}_delete", args=[obj.pk])
+
+        def call():
+            response = client.get(url)
+            assert b"make it inactive instead" in response.content, response.status_code
+
+        return call
+
+    def translation_status():
+        response = client.get(reverse("admin:recruiting_translation_status"))
+        assert response.status_code == 200, response.status_code
+
+    criterion = Requirement.objects.order_by("order").first()
+    direction = ResearchDirection.objects.filter(parent__isnull=True).order_by("order").first()
+
     row = [
         median_ms(runs, get({})),
         median_ms(runs, get({"stage__exact": "new", "position__id__exact": position.pk})),
@@ -340,6 +360,9 @@ def measure(runs):
         median_ms(runs, status_page),
         median_ms(runs, lost_link_lookup),
         median_ms(runs, delete_one),
+        median_ms(runs, refused_delete(criterion)),
+        median_ms(runs, refused_delete(direction)),
+        median_ms(runs, translation_status),
     ]
     row = [f"{value:.1f}" for value in row]
     row += export(client, changelist, someone.pk)

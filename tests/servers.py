@@ -53,6 +53,7 @@ def production_env(tmp_dir, **overrides):
         DATABASE_URL=f"sqlite:///{tmp_dir / 'db.sqlite3'}",
         CACHE_DIR=str(tmp_dir / "cache"),
         MEDIA_ROOT=str(tmp_dir / "media"),
+        PUBLIC_MEDIA_ROOT=str(tmp_dir / "public"),
         STATIC_ROOT=str(tmp_dir / "static"),
         PYTHONDONTWRITEBYTECODE="1",
         GUNICORN_WORKERS="2",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from recruiting import images
 from recruiting.models import Advisor, GroupPhoto, Member
 from tests.images import image_bytes, photo_upload, png_claiming, truncated_jpeg, upload
+from tests.servers import manage, production_env
 from tests.submissions import change_form_data
 
 ADVISOR_PAGE = "admin:recruiting_advisor_change"
@@ -218,3 +219,28 @@ def test_editors_add_a_group_photo_and_a_member_with_a_photo(
     listing = editor_client.get(reverse("admin:recruiting_groupphoto_changelist"))
     assert listing.status_code == 200
     assert photo.picture.jpeg_srcset.split()[0] in listing.content.decode()
+
+
+# --- Settings ------------------------------------------------------------------------
+
+
+def test_the_photos_can_never_share_the_cvs_folder(tmp_path):
+    env = production_env(tmp_path, PUBLIC_MEDIA_ROOT=str(tmp_path / "media" / "photos"))
+    result = manage("check", env=env, check=False)
+    assert result.returncode != 0
+    assert "PUBLIC_MEDIA_ROOT must not be inside MEDIA_ROOT (the CVs)." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, served",
+    [({}, False), ({"SERVE_PUBLIC_MEDIA": "1"}, True), ({"DJANGO_DEBUG": "1"}, True)],
+    ids=["production", "asked-for", "debug"],
+)
+def test_the_site_serves_the_photos_itself_only_when_asked_or_debugging(tmp_path, env, served):
+    code = (
+        "from django.urls import resolve, Resolver404\n"
+        "try:\n    print(resolve('/media/group/x.jpg').url_name)\n"
+        "except Resolver404:\n    print('not served')"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=production_env(tmp_path, **env))
+    assert result.stdout.strip() == ("public_media" if served else "not served")
