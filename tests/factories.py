@@ -15,7 +15,18 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from recruiting.models import Application, Claim, Position, Requirement, ResearchDirection, Review
+from recruiting.models import (
+    Application,
+    Claim,
+    GroupPhoto,
+    Member,
+    Position,
+    Publication,
+    Requirement,
+    ResearchDirection,
+    Review,
+)
+from tests.images import photo_upload
 from tests.submissions import PDF
 
 STAFF_PASSWORD = "the-right-password-for-staff-in-tests"
@@ -146,3 +157,42 @@ def assert_sandboxed_inline_pdf(response):
     assert "default-src 'none'" in policy
     assert not any(part.startswith("script-src") for part in policy)
     assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
+
+
+# --- The page's photos, people and publications (obviously made up: tests only) ----------
+
+
+class GroupPhotoFactory(DjangoModelFactory):
+    """A group photo, a real JPEG (tests/images.py); its sizes are made on commit."""
+
+    class Meta:
+        model = GroupPhoto
+
+    image = factory.LazyFunction(lambda: photo_upload("group.jpg", width=800, height=600))
+    alt_zh_hans = factory.Sequence(lambda n: f"测试照片{n}")
+    alt_en = factory.Sequence(lambda n: f"Test photo {n}")
+    order = factory.Sequence(int)
+
+
+class MemberFactory(DjangoModelFactory):
+    """A current member without a photo; photo=photo_upload(...) gives one."""
+
+    class Meta:
+        model = Member
+
+    name_zh_hans = factory.Sequence(lambda n: f"测试成员{n}")
+    name_en = factory.Sequence(lambda n: f"Test Member {n}")
+    role_zh_hans = "博士生"
+    role_en = "PhD student"
+    order = factory.Sequence(int)
+
+
+class PublicationFactory(DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    title = factory.Sequence(lambda n: f"A Made-Up Paper on Testing, Part {n}")
+    authors = "A. Tester, B. Example"
+    venue = "Proceedings of Imaginary Conference"
+    year = 2025
+    order = factory.Sequence(int)

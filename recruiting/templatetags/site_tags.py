@@ -28,17 +28,6 @@ def html_lang(code):
     return HTML_LANG.get(code, code)
 
 
-@register.filter
-def file_url(field_file):
-    """The URL of an uploaded file, or "" when it has none or is not served publicly."""
-    if not field_file:
-        return ""
-    try:
-        return field_file.url
-    except ValueError:
-        return ""
-
-
 @dataclass
 class LanguageLink:
     code: str
