@@ -30,7 +30,7 @@ from tests.factories import ApplicationFactory, ReviewFactory, StaffFactory
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Names a Chinese page keeps as they are.
-PROPER_NAMES = {"GitHub", "Google Scholar", "CV", "ID", "WeChat", "Message-ID"}
+PROPER_NAMES = {"GitHub", "Google Scholar", "DBLP", "CV", "ID", "WeChat", "Message-ID"}
 # The languages' own names (settings.LANGUAGES), which a translated field's label carries
 # in every admin language: "Title [中文]", "标题 [English]".
 LANGUAGE_NAMES = {name for code, name in settings.LANGUAGES}

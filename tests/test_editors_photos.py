@@ -6,6 +6,7 @@ are no photo (or an attack on memory), made in several widths, served at /media/
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from recruiting import images
 from recruiting.models import Advisor, GroupPhoto, Member
@@ -17,9 +18,10 @@ ADVISOR_PAGE = "admin:recruiting_advisor_change"
 
 
 def refusal(content, name="photo.png"):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         images.check_image(upload(name, content))
-    return refused.value.messages[0]
+    with translation.override("en"):
+        return refused.value.messages[0]
 
 
 def test_a_photo_is_accepted_with_its_size():
