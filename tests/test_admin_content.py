@@ -55,8 +55,6 @@ def content(db):
     return lab
 
 
-
-
 @pytest.mark.parametrize("model", TRANSLATED_MODELS, ids=lambda m: m.__name__)
 def test_editors_open_every_content_list_and_form_with_a_tab_per_language(
     editor_client, content, model
