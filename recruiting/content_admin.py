@@ -124,6 +124,15 @@ class AdvantageAdmin(OrderedContentAdmin):
         return obj.group.get_absolute_url()
 
 
+def chosen_by(obj, count):
+    """Why a direction or criterion cannot be deleted, and what to do instead."""
+    return ngettext(
+        "“%(object)s” was chosen by %(count)d application: make it inactive instead.",
+        "“%(object)s” was chosen by %(count)d applications: make it inactive instead.",
+        count,
+    ) % {"object": obj, "count": count}
+
+
 class BranchFormSet(BaseInlineFormSet):
     """A branch that applications chose cannot be deleted from its direction's page."""
 
@@ -138,16 +147,7 @@ class BranchFormSet(BaseInlineFormSet):
         }
         for branch in doomed:
             if branch.pk in chosen:
-                raise ValidationError(
-                    ngettext(
-                        "“%(object)s” was chosen by %(count)d application: make it inactive "
-                        "instead.",
-                        "“%(object)s” was chosen by %(count)d applications: make it inactive "
-                        "instead.",
-                        chosen[branch.pk],
-                    ),
-                    params={"object": branch.title, "count": chosen[branch.pk]},
-                )
+                raise ValidationError(chosen_by(branch.title, chosen[branch.pk]))
 
 
 class BranchInline(TranslationStackedInline):
@@ -184,15 +184,7 @@ class InUseContentAdmin(OrderedContentAdmin):
     def get_deleted_objects(self, objs, request):
         in_use = self.in_use(list(objs))
         if in_use:
-            refusals = [
-                ngettext(
-                    "“%(object)s” was chosen by %(count)d application: make it inactive instead.",
-                    "“%(object)s” was chosen by %(count)d applications: make it inactive instead.",
-                    count,
-                )
-                % {"object": obj, "count": count}
-                for obj, count in in_use.items()
-            ]
+            refusals = [chosen_by(obj, count) for obj, count in in_use.items()]
             # Nothing to delete, and why: the admin's "cannot delete" page, for one object
             # or for the bulk action alike, without listing thousands of claims.
             return [], {}, set(), refusals

@@ -39,6 +39,37 @@ class OrderedContent(models.Model):
         ordering = ["order", "pk"]
 
 
+class Photographed(models.Model):
+    """
+    Content with a public photo (images.py) in the field `photo_field`, whose upright size
+    is stored beside it (<field>_width, <field>_height) so that the page needs no file.
+    """
+
+    photo_field = "photo"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        images.sync_size(self, self.photo_field)
+        super().save(*args, **kwargs)
+
+    @property
+    def picture(self):
+        """The responsive image of the photo (images.Picture), or None."""
+        name = self.photo_field
+        return images.picture(
+            getattr(self, name),
+            getattr(self, f"{name}_width"),
+            getattr(self, f"{name}_height"),
+            alt=self.photo_alt(),
+        )
+
+    def photo_alt(self):
+        """What the photo shows, for those who cannot see it: who is on it, by default."""
+        return str(self)
+
+
 class Lab(models.Model):
     """The group itself: one row. Fields the source post does not give stay empty."""
 
@@ -76,7 +107,7 @@ class Lab(models.Model):
         return reverse("recruiting:landing")
 
 
-class Advisor(models.Model):
+class Advisor(Photographed):
     """The professor who leads the group. Contact fields stay empty unless given."""
 
     lab = models.OneToOneField(
@@ -114,16 +145,8 @@ class Advisor(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        images.sync_size(self, "photo")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("recruiting:landing") + "#advisor"
-
-    @property
-    def picture(self):
-        return images.picture(self.photo, self.photo_width, self.photo_height, alt=self.name)
 
     @property
     def links(self):
@@ -330,8 +353,10 @@ class Requirement(OrderedContent):
         return corroboration.keywords_in(self.keyword_list, evidence)
 
 
-class GroupPhoto(OrderedContent):
+class GroupPhoto(Photographed, OrderedContent):
     """A photo of the group, in the gallery under the advisor."""
+
+    photo_field = "image"
 
     image = PhotoField(_("photo"), upload_to=PublicName("group"))
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -353,19 +378,14 @@ class GroupPhoto(OrderedContent):
     def __str__(self):
         return self.caption or self.alt
 
-    def save(self, *args, **kwargs):
-        images.sync_size(self, "image")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("recruiting:landing") + "#group"
 
-    @property
-    def picture(self):
-        return images.picture(self.image, self.image_width, self.image_height, alt=self.alt)
+    def photo_alt(self):
+        return self.alt  # not the caption, which the page shows under it
 
 
-class Member(OrderedContent):
+class Member(Photographed, OrderedContent):
     """A member of the group, or an alumnus: the page lists each kind on its own."""
 
     class Status(models.TextChoices):
@@ -393,16 +413,8 @@ class Member(OrderedContent):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        images.sync_size(self, "photo")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("recruiting:landing") + "#people"
-
-    @property
-    def picture(self):
-        return images.picture(self.photo, self.photo_width, self.photo_height, alt=self.name)
 
 
 class Publication(OrderedContent):

@@ -63,8 +63,8 @@ post_save.connect(review_changed, sender=Review, dispatch_uid="review-save-avera
 post_delete.connect(review_changed, sender=Review, dispatch_uid="review-delete-average")
 
 
-# The photo fields of the page, each with its stored width.
-PHOTOS = {Advisor: "photo", GroupPhoto: "image", Member: "photo"}
+# The photo fields of the page (models.Photographed), each with its stored width.
+PHOTOS = {model: model.photo_field for model in (Advisor, GroupPhoto, Member)}
 
 
 def photo_saved(sender, instance, **kwargs):
