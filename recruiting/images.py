@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # The widths made of each photo (never wider than the original): enough for a 360-px
 # phone at 3x and a laptop, few enough to make in a second.
-WIDTHS = (160, 320, 640, 1280)
+WIDTHS = (160, 320, 640, 960, 1280)
 OUTPUTS = {
     "WEBP": {"quality": 80, "method": 4},
     "JPEG": {"quality": 82, "optimize": True, "progressive": True},

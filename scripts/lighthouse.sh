@@ -4,6 +4,13 @@
 # lab's content. Prints the four scores of each page and every audit that cost points.
 #
 #   make lighthouse                      # or: bash scripts/lighthouse.sh [PATH ...]
+#   LIGHTHOUSE_FILLED=1 bash scripts/lighthouse.sh [PATH ...]
+#
+# LIGHTHOUSE_FILLED=1 scores the page as a lab that uses every section has it: after the
+# seed, tests/page_fixtures.py adds made-up photos, people and publications (test data,
+# in the throwaway database only), and the pages are /, /en/ and /apply/ unless given.
+# The photos are served by the site itself (SERVE_PUBLIC_MEDIA=1), as nginx would serve
+# them: cached for a year.
 #
 # Needs Node.js + npm and Chromium (CHROME_PATH, default /usr/bin/chromium). Lighthouse
 # is installed with npm into var/lighthouse/ (git-ignored); reports land there too.
@@ -15,8 +22,11 @@ PORT=${LIGHTHOUSE_PORT:-8511}
 WORK=var/lighthouse
 PYTHON=${PYTHON:-.venv/bin/python}
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
+FILLED=${LIGHTHOUSE_FILLED:-0}
 PATHS=("$@")
-[ ${#PATHS[@]} -gt 0 ] || PATHS=(/ /apply/)
+if [ ${#PATHS[@]} -eq 0 ]; then
+    if [ "$FILLED" = 1 ]; then PATHS=(/ /en/ /apply/); else PATHS=(/ /apply/); fi
+fi
 
 mkdir -p "$WORK"
 if [ "$("$WORK/node_modules/.bin/lighthouse" --version 2>/dev/null)" != "$LH_VERSION" ]; then
@@ -34,6 +44,8 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL="sqlite:///$STATE/db.sqlite3"
 export CACHE_DIR="$STATE/cache"
 export MEDIA_ROOT="$STATE/media"
+export PUBLIC_MEDIA_ROOT="$STATE/public"
+export SERVE_PUBLIC_MEDIA=1
 export STATIC_ROOT="$STATE/static"
 export GUNICORN_BIND="127.0.0.1:$PORT"
 export SITE_URL="http://127.0.0.1:$PORT"  # canonical URLs are absolute only with it
@@ -43,6 +55,9 @@ unset REDIS_URL
 
 "$PYTHON" manage.py migrate --noinput --verbosity 0
 "$PYTHON" manage.py seed_content --verbosity 0
+if [ "$FILLED" = 1 ]; then
+    "$PYTHON" manage.py shell --no-imports -c "from tests.page_fixtures import fill_page; fill_page()"
+fi
 "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 
 "$PYTHON" -m gunicorn -c gunicorn.conf.py labsite.wsgi >"$STATE/gunicorn.log" 2>&1 &

@@ -146,8 +146,13 @@ def test_the_cv_is_never_served_at_a_public_url(client, lab):
         assert client.get(url).status_code == 404, url
 
 
-def test_no_url_pattern_serves_the_media_directory():
+def test_no_url_pattern_serves_the_cvs_folder(settings):
+    """Only the lab's photos are served at /media/, from a folder that holds no CV."""
+    from pathlib import Path
+
     from django.urls import get_resolver
+
+    from recruiting.views import public_media
 
     def patterns(resolver, prefix=""):
         for pattern in resolver.url_patterns:
@@ -157,5 +162,11 @@ def test_no_url_pattern_serves_the_media_directory():
                 yield prefix + str(pattern.pattern), pattern.callback
 
     for route, view in patterns(get_resolver()):
+        if view is public_media:
+            assert route == "media/<path:path>"
+            continue
         assert "media" not in route
         assert getattr(view, "__name__", "") != "serve", route
+    cvs = Path(settings.MEDIA_ROOT).resolve()
+    photos = Path(settings.PUBLIC_MEDIA_ROOT).resolve()
+    assert not photos.is_relative_to(cvs) and not cvs.is_relative_to(photos)

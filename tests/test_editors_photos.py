@@ -73,8 +73,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_opened(settings):
 
 
 def test_the_page_gets_each_width_up_to_the_original_and_never_wider():
-    assert images.widths(4000) == [160, 320, 640, 1280]
-    assert images.widths(1280) == [160, 320, 640, 1280]
+    assert images.widths(4000) == [160, 320, 640, 960, 1280]
+    assert images.widths(1280) == [160, 320, 640, 960, 1280]
     assert images.widths(500) == [160, 320, 500]
     assert images.widths(100) == [100]
 
@@ -101,7 +101,7 @@ def test_the_sizes_of_a_saved_photo_are_made_once_committed_and_served_for_a_yea
     assert (picture.width, picture.height) == (1000, 500)
     urls = [part.split()[0] for part in picture.webp_srcset.split(", ")]
     urls += [part.split()[0] for part in picture.jpeg_srcset.split(", ")]
-    assert len(urls) == 8  # 160, 320, 640 and the original's 1000, in WebP and JPEG
+    assert len(urls) == 10  # 160, 320, 640, 960 and the original's 1000, in WebP and JPEG
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

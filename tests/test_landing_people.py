@@ -208,8 +208,8 @@ def test_group_photo_is_a_lazy_responsive_picture_with_its_caption(client, seede
     group = section(client.get(url), "group")
     [picture] = pictures(group)
 
-    assert sorted(srcset_urls(picture["webp"])) == [160, 320, 640, 1280]
-    assert sorted(srcset_urls(picture["srcset"])) == [160, 320, 640, 1280]
+    assert sorted(srcset_urls(picture["webp"])) == [160, 320, 640, 960, 1280]
+    assert sorted(srcset_urls(picture["srcset"])) == [160, 320, 640, 960, 1280]
     assert all(u.endswith(".webp") for u in srcset_urls(picture["webp"]).values())
     assert all(u.endswith(".jpg") for u in srcset_urls(picture["srcset"]).values())
     assert picture["src"] in srcset_urls(picture["srcset"]).values()
