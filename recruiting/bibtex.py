@@ -4,6 +4,7 @@ Publication with its title, authors ("First Last, …"), venue, year and link; a
 key is already imported is skipped, so importing the same file twice adds nothing.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -15,8 +16,14 @@ from django.db import transaction
 
 from .models import Publication
 
-MAX_BYTES = 1024 * 1024
+# A lab's selected publications are a few dozen entries. The parser takes seconds for
+# half a megabyte of hostile text (measured: 7.6 s for 500 KB of LaTeX accents), so the
+# import is held to these, counted before it parses anything.
+MAX_BYTES = 512 * 1024
 MAX_ENTRIES = 500
+ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+# The parser logs two lines for every block it cannot read: a file of junk is no event.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 BRACES = re.compile(r"[{}]")
 SPACES = re.compile(r"\s+")
 

@@ -302,7 +302,7 @@ class BibTeXForm(forms.Form):
         upload = data.get("file")
         if upload is not None:
             if upload.size > bibtex.MAX_BYTES:
-                raise ValidationError(_("This file is larger than 1 MB."), code="too_large")
+                raise ValidationError(_("This file is larger than 512 KB."), code="too_large")
             try:
                 data["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -313,7 +313,12 @@ class BibTeXForm(forms.Form):
         if not (data.get("text") or "").strip():
             raise ValidationError(_("Choose a BibTeX file or paste its entries."), code="empty")
         if len(data["text"]) > bibtex.MAX_BYTES:
-            raise ValidationError(_("This text is longer than 1 MB."), code="too_large")
+            raise ValidationError(_("This text is longer than 512 KB."), code="too_large")
+        if len(bibtex.ENTRY_START.findall(data["text"])) > bibtex.MAX_ENTRIES:
+            raise ValidationError(
+                _("This file has more than 500 entries: import it in parts."),
+                code="too_many",
+            )
         return data
 
 

@@ -255,10 +255,14 @@ def test_a_bibtex_file_becomes_publications_and_importing_it_again_adds_nothing(
         ),
         (
             {"file": upload("refs.bib", b"x" * (bibtex.MAX_BYTES + 1), "text/plain")},
-            "This file is larger than 1 MB.",
+            "This file is larger than 512 KB.",
+        ),
+        (
+            {"text": "@misc{x, title={T}}\n" * (bibtex.MAX_ENTRIES + 1)},
+            "This file has more than 500 entries: import it in parts.",
         ),
     ],
-    ids=["empty", "not-utf8", "too-large"],
+    ids=["empty", "not-utf8", "too-large", "too-many"],
 )
 def test_a_bad_bibtex_upload_is_refused_with_a_clear_message(editor_client, seeded, data, message):
     response = import_page(editor_client, **data)
@@ -287,3 +291,9 @@ def test_importing_needs_the_admin_form_token(editor, seeded, client):
     response = strict.post(reverse("admin:recruiting_publication_import"), {"text": BIB})
     assert response.status_code == 403
     assert not Publication.objects.exists()
+
+
+def test_junk_bibtex_is_counted_not_logged_line_by_line(db, caplog):
+    found, unreadable = bibtex.entries("@a{ " * 300)
+    assert found == [] and unreadable == 300
+    assert not [r for r in caplog.records if r.name.startswith("bibtexparser")]
