@@ -204,22 +204,29 @@ WHITENOISE_MAX_AGE = 365 * 24 * 3600
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = None
 
-CV_STORAGE_BUCKET = os.environ.get("CV_STORAGE_BUCKET", "")
-if CV_STORAGE_BUCKET:
-    cv_storage = {
+
+def s3_storage(prefix, **options):
+    """An S3-compatible bucket from the PREFIX_BUCKET, _ENDPOINT_URL, _REGION, _ACCESS_KEY
+    and _SECRET_KEY variables (the [s3] extra), with the storage's own options."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": CV_STORAGE_BUCKET,
-            "endpoint_url": os.environ.get("CV_STORAGE_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("CV_STORAGE_REGION") or None,
-            "access_key": os.environ.get("CV_STORAGE_ACCESS_KEY") or None,
-            "secret_key": os.environ.get("CV_STORAGE_SECRET_KEY") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
+            "bucket_name": os.environ[f"{prefix}_BUCKET"],
+            "endpoint_url": os.environ.get(f"{prefix}_ENDPOINT_URL") or None,
+            "region_name": os.environ.get(f"{prefix}_REGION") or None,
+            "access_key": os.environ.get(f"{prefix}_ACCESS_KEY") or None,
+            "secret_key": os.environ.get(f"{prefix}_SECRET_KEY") or None,
             "file_overwrite": False,
-            "location": "cvs",
+            **options,
         },
     }
+
+
+CV_STORAGE_BUCKET = os.environ.get("CV_STORAGE_BUCKET", "")
+if CV_STORAGE_BUCKET:
+    cv_storage = s3_storage(
+        "CV_STORAGE", default_acl="private", querystring_auth=True, location="cvs"
+    )
 else:
     cv_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -236,22 +243,14 @@ if not PUBLIC_MEDIA_URL.endswith("/"):
 SERVE_PUBLIC_MEDIA = envbool("SERVE_PUBLIC_MEDIA", "1" if DEBUG else "0")
 PUBLIC_STORAGE_BUCKET = os.environ.get("PUBLIC_STORAGE_BUCKET", "")
 if PUBLIC_STORAGE_BUCKET:
-    public_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": PUBLIC_STORAGE_BUCKET,
-            "endpoint_url": os.environ.get("PUBLIC_STORAGE_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("PUBLIC_STORAGE_REGION") or None,
-            "access_key": os.environ.get("PUBLIC_STORAGE_ACCESS_KEY") or None,
-            "secret_key": os.environ.get("PUBLIC_STORAGE_SECRET_KEY") or None,
-            # Served from the bucket's (or its CDN's) own address, unsigned.
-            "custom_domain": os.environ.get("PUBLIC_STORAGE_DOMAIN") or None,
-            "default_acl": "public-read",
-            "querystring_auth": False,
-            "file_overwrite": False,
-            "object_parameters": {"CacheControl": "public, max-age=31536000"},
-        },
-    }
+    public_storage = s3_storage(
+        "PUBLIC_STORAGE",
+        # Served from the bucket's (or its CDN's) own address, unsigned.
+        custom_domain=os.environ.get("PUBLIC_STORAGE_DOMAIN") or None,
+        default_acl="public-read",
+        querystring_auth=False,
+        object_parameters={"CacheControl": "public, max-age=31536000"},
+    )
 else:
     public_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -267,7 +266,8 @@ if not PUBLIC_STORAGE_BUCKET and PUBLIC_MEDIA_ROOT.resolve().is_relative_to(MEDI
 # A public image is refused above these: a larger one is no photo but an attack on memory.
 PUBLIC_IMAGE_MAX_BYTES = envint("PUBLIC_IMAGE_MAX_BYTES", str(10 * 1024 * 1024))
 PUBLIC_IMAGE_MAX_PIXELS = envint("PUBLIC_IMAGE_MAX_PIXELS", str(40_000_000))
-# The widths (pixels) made of every photo, in WebP and JPEG (recruiting/images.py).
+# django-imagekit makes the photos' sizes once, when they are saved, into sized/ of the
+# public storage, named by the photo and a hash of the size (recruiting/images.py).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 IMAGEKIT_CACHEFILE_DIR = "sized"
 IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"

@@ -29,7 +29,7 @@ from PIL import Image
 logger = logging.getLogger(__name__)
 
 # What an editor may upload: Pillow opens nothing else (no SVG, TIFF, EPS, ...).
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+FORMATS = ("JPEG", "PNG", "WEBP")
 # The widths made of each photo (never wider than the original): enough for a 360-px
 # phone at 3x and a laptop, few enough to make in a second.
 WIDTHS = (160, 320, 640, 960, 1280)
@@ -88,7 +88,7 @@ def check_image(file):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file, formats=list(FORMATS)) as image:
+            with Image.open(file, formats=FORMATS) as image:
                 width, height = image.size
                 if width * height > settings.PUBLIC_IMAGE_MAX_PIXELS:
                     raise ValidationError(
@@ -120,7 +120,7 @@ def upright_size(file):
     """(width, height) of an image as shown: a camera's 90° turn (EXIF) swaps them."""
     file.seek(0)
     try:
-        with Image.open(file, formats=list(FORMATS)) as image:
+        with Image.open(file, formats=FORMATS) as image:
             width, height = image.size
             if image.getexif().get(0x0112) in (5, 6, 7, 8):
                 width, height = height, width
